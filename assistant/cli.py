@@ -1,0 +1,196 @@
+"""The `zhuoyue` command line.
+
+Heavy modules (Textual, scikit-learn, pydantic) are imported inside the command
+that needs them, so `zhuoyue --help` and a cached `zhuoyue match` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant import __version__
+from assistant.console import err, out
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _common(parser: argparse.ArgumentParser, *, sub: bool) -> None:
+    # On subcommands the defaults are suppressed so that an option given
+    # before the subcommand is not overwritten by the subcommand's default.
+    default = argparse.SUPPRESS if sub else None
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS if sub else "zh",
+        help="language of texts and questions (default zh)",
+    )
+    parser.add_argument(
+        "--kb", type=Path, default=default, metavar="PATH",
+        help="a knowledge-base YAML file or folder instead of the built-in GB/T 19580-2012",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zhuoyue",
+        description="卓越绩效自评助手 — self-assessment assistant for GB/T 19580-2012. "
+        "Without a command, opens the interactive app.",
+    )
+    parser.add_argument("--version", action="version", version=f"zhuoyue {__version__}")
+    _common(parser, sub=False)
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = subs.add_parser("clauses", help="browse the clause tree, one clause, or search")
+    p.add_argument("query", nargs="*", help="a clause id (4.3.3.2.3, 4.3.3.2c) or words to search")
+    p.add_argument("--json", action="store_true", help="every node as a flat JSON array")
+    _common(p, sub=True)
+
+    p = subs.add_parser("check", help="validate the built-in knowledge base or a user's file/folder")
+    p.add_argument("path", nargs="?", type=Path, help="YAML file or folder (default: built-in)")
+    _common(p, sub=True)
+
+    p = subs.add_parser("match", help="match a statement to clauses")
+    p.add_argument("text", nargs="*", help="the statement (quote it)")
+    p.add_argument("--top", type=int, default=5, help="at most this many matches (default 5)")
+    p.add_argument("--json", action="store_true", help="print matches as JSON")
+    p.add_argument("--jsonl", action="store_true",
+                   help="read one query per line on stdin, write one JSON object per line")
+    _common(p, sub=True)
+    return parser
+
+
+def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
+    return getattr(args, name, default)
+
+
+def load_kb(args: argparse.Namespace):  # noqa: ANN201 - import kept lazy
+    from knowledge import load_knowledge_base
+
+    return load_knowledge_base(_opt(args, "kb"))
+
+
+def cmd_clauses(args: argparse.Namespace) -> int:
+    from assistant import browser
+
+    kb = load_kb(args)
+    lang = args.lang
+    if args.json:
+        out(json.dumps([browser.node_record(kb, n) for n in kb.nodes], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    query = " ".join(args.query).strip()
+    if not query:
+        lines = browser.tree_lines(kb, lang)
+    else:
+        node = kb.resolve(query)
+        lines = browser.detail_lines(kb, node, lang) if node else browser.search_lines(kb, query, lang)
+    for line in lines:
+        out(line)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from knowledge import KnowledgeBaseError, load_knowledge_base
+
+    path = args.path or _opt(args, "kb")
+    try:
+        kb = load_knowledge_base(path)
+    except KnowledgeBaseError as exc:
+        for problem in exc.problems:
+            err(f"error: {problem}")
+        err(f"{len(exc.problems)} problem(s) found")
+        return EXIT_FAIL
+    if path is None:
+        from dialogues import load_dialogues
+        from dialogues.errors import DialogueError
+
+        try:
+            load_dialogues(kb)
+        except DialogueError as exc:
+            for problem in exc.problems:
+                err(f"error: {problem}")
+            return EXIT_FAIL
+    leaves = len(kb.leaves())
+    out(
+        f"ok: {path or 'built-in GB/T 19580-2012'} — {len(kb)} nodes, "
+        f"{len(kb.categories())} categories, {len(kb.items())} items, {leaves} leaves, "
+        f"{kb.total_points} points"
+    )
+    return EXIT_OK
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from assistant.matching import MatcherError, load_matcher
+    from assistant.textnorm import MAX_QUERY_CHARS
+
+    try:
+        matcher = load_matcher(_opt(args, "kb"))
+    except MatcherError as exc:
+        err(f"error: {exc}")
+        return EXIT_FAIL
+    top = max(1, args.top)
+    if args.jsonl:
+        for line in sys.stdin:
+            query = line.rstrip("\n")
+            matches = matcher.match(query, top=top)
+            out(json.dumps({"query": query, "matches": [m.brief() for m in matches]}, ensure_ascii=False))
+        return EXIT_OK
+    text = " ".join(args.text)
+    if not text.strip():
+        err("error: give a statement to match, e.g. zhuoyue match \"投诉24小时内答复\"")
+        return EXIT_USAGE
+    if len(text) > MAX_QUERY_CHARS:
+        err(f"note: only the first {MAX_QUERY_CHARS} characters were matched")
+    matches = matcher.match(text, top=top)
+    if args.json:
+        out(json.dumps([m.as_dict() for m in matches], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    if not matches:
+        out("没有匹配的条款(与评价准则无关,或描述太少)。" if args.lang == "zh"
+            else "No clause matches (off-topic, or too little said).")
+        return EXIT_OK
+    for m in matches:
+        title = m.title_zh if args.lang == "zh" else m.title_en
+        kind = {"zh": {"process": "过程", "results": "结果"}, "en": {"process": "process", "results": "results"}}
+        out(f"{m.score:.2f}  {m.leaf_id}  {title}  ({m.item_id}, {kind[args.lang][m.kind]})")
+        out(("      依据: " if args.lang == "zh" else "      why: ") + ", ".join(m.terms))
+    return EXIT_OK
+
+
+def cmd_default(args: argparse.Namespace) -> int:
+    try:
+        from tui.app import run_app
+    except ImportError:  # the TUI is optional until it exists; browse instead
+        args.query, args.json = [], False
+        return cmd_clauses(args)
+    return run_app(kb_path=_opt(args, "kb"), lang=args.lang)
+
+
+COMMANDS = {
+    "clauses": cmd_clauses,
+    "check": cmd_check,
+    "match": cmd_match,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = COMMANDS.get(args.command or "", cmd_default)
+    from knowledge.errors import KnowledgeBaseError
+
+    try:
+        return handler(args)
+    except KnowledgeBaseError as exc:
+        for problem in exc.problems:
+            err(f"error: {problem}")
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `zhuoyue clauses | head`: the reader left; end quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
