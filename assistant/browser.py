@@ -50,9 +50,7 @@ def tree_lines(kb: KnowledgeBase, lang: Lang) -> list[str]:
         lines.append("  " * depth + node_line(node, lang))
     total = kb.total_points
     lines.append("")
-    lines.append(
-        f"合计 {total} 分" if lang == "zh" else f"Total {total} points"
-    )
+    lines.append(f"合计 {total} 分" if lang == "zh" else f"Total {total} points")
     return lines
 
 
@@ -77,8 +75,11 @@ def detail_lines(kb: KnowledgeBase, node: Node, lang: Lang) -> list[str]:
     keywords = node.keywords.get(lang)
     if keywords:
         lines.append("")
-        lines.append(f"{label(lang, 'keywords')}: " + "、".join(keywords) if lang == "zh"
-                     else f"{label(lang, 'keywords')}: " + ", ".join(keywords))
+        lines.append(
+            f"{label(lang, 'keywords')}: " + "、".join(keywords)
+            if lang == "zh"
+            else f"{label(lang, 'keywords')}: " + ", ".join(keywords)
+        )
     children = kb.children(node.id)
     if children:
         lines.append("")

@@ -24,11 +24,16 @@ def _common(parser: argparse.ArgumentParser, *, sub: bool) -> None:
     # before the subcommand is not overwritten by the subcommand's default.
     default = argparse.SUPPRESS if sub else None
     parser.add_argument(
-        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS if sub else "zh",
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS if sub else "zh",
         help="language of texts and questions (default zh)",
     )
     parser.add_argument(
-        "--kb", type=Path, default=default, metavar="PATH",
+        "--kb",
+        type=Path,
+        default=default,
+        metavar="PATH",
         help="a knowledge-base YAML file or folder instead of the built-in GB/T 19580-2012",
     )
 
@@ -56,8 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="*", help="the statement (quote it)")
     p.add_argument("--top", type=int, default=5, help="at most this many matches (default 5)")
     p.add_argument("--json", action="store_true", help="print matches as JSON")
-    p.add_argument("--jsonl", action="store_true",
-                   help="read one query per line on stdin, write one JSON object per line")
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read one query per line on stdin, write one JSON object per line",
+    )
     _common(p, sub=True)
     return parser
 
@@ -66,7 +74,7 @@ def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
     return getattr(args, name, default)
 
 
-def load_kb(args: argparse.Namespace):  # noqa: ANN201 - import kept lazy
+def load_kb(args: argparse.Namespace):
     from knowledge import load_knowledge_base
 
     return load_knowledge_base(_opt(args, "kb"))
@@ -139,7 +147,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         return EXIT_OK
     text = " ".join(args.text)
     if not text.strip():
-        err("error: give a statement to match, e.g. zhuoyue match \"投诉24小时内答复\"")
+        err('error: give a statement to match, e.g. zhuoyue match "投诉24小时内答复"')
         return EXIT_USAGE
     if len(text) > MAX_QUERY_CHARS:
         err(f"note: only the first {MAX_QUERY_CHARS} characters were matched")
@@ -148,12 +156,18 @@ def cmd_match(args: argparse.Namespace) -> int:
         out(json.dumps([m.as_dict() for m in matches], ensure_ascii=False, indent=1))
         return EXIT_OK
     if not matches:
-        out("没有匹配的条款(与评价准则无关,或描述太少)。" if args.lang == "zh"
-            else "No clause matches (off-topic, or too little said).")
+        out(
+            "没有匹配的条款(与评价准则无关,或描述太少)。"
+            if args.lang == "zh"
+            else "No clause matches (off-topic, or too little said)."
+        )
         return EXIT_OK
     for m in matches:
         title = m.title_zh if args.lang == "zh" else m.title_en
-        kind = {"zh": {"process": "过程", "results": "结果"}, "en": {"process": "process", "results": "results"}}
+        kind = {
+            "zh": {"process": "过程", "results": "结果"},
+            "en": {"process": "process", "results": "results"},
+        }
         out(f"{m.score:.2f}  {m.leaf_id}  {title}  ({m.item_id}, {kind[args.lang][m.kind]})")
         out(("      依据: " if args.lang == "zh" else "      why: ") + ", ".join(m.terms))
     return EXIT_OK

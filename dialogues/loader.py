@@ -16,13 +16,12 @@ from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_va
 
 from dialogues.errors import DialogueError
 from knowledge.base import KnowledgeBase
+from knowledge.digest import content_hash, yaml_files
 from knowledge.errors import Problem
-from knowledge.loader import content_hash, read_yaml, yaml_files
+from knowledge.loader import read_yaml
 from knowledge.models import Lang
 
-Dimension = Literal[
-    "approach", "deployment", "learning", "integration", "level", "trend", "comparison"
-]
+Dimension = Literal["approach", "deployment", "learning", "integration", "level", "trend", "comparison"]
 PROCESS_DIMENSIONS: tuple[Dimension, ...] = ("approach", "deployment", "learning", "integration")
 RESULTS_DIMENSIONS: tuple[Dimension, ...] = ("level", "trend", "comparison", "integration")
 
@@ -129,7 +128,13 @@ def load_dialogues(kb: KnowledgeBase, path: Path | None = None, *, strict: bool 
 def _place(result: Dialogues, q: Question, kb: KnowledgeBase, file: Path, *, strict: bool) -> list[Problem]:
     if q.target is None:
         if q.role != "followup" or q.kind is None or q.dimension is None:
-            return [Problem(file, None, "a question without target must be a generic follow-up with kind and dimension")]
+            return [
+                Problem(
+                    file,
+                    None,
+                    "a question without target must be a generic follow-up with kind and dimension",
+                )
+            ]
         result.generic[(q.kind, q.dimension)] = q
         return []
     node = kb.get(q.target)

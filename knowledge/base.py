@@ -75,9 +75,7 @@ class KnowledgeBase:
         return list(reversed(chain))
 
     def categories(self, *, scored: bool = True) -> list[Node]:
-        return [
-            n for n in self.nodes if n.level == "category" and (n.kind != "profile") == scored
-        ]
+        return [n for n in self.nodes if n.level == "category" and (n.kind != "profile") == scored]
 
     def items(self) -> list[Node]:
         return [n for n in self.nodes if n.level == "item"]

@@ -6,8 +6,6 @@ problems before raising, so `zhuoyue check` can list every one of them.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from knowledge.base import KnowledgeBase, OldIdMapping
+from knowledge.digest import content_hash, yaml_files
 from knowledge.errors import KnowledgeBaseError, Problem
 from knowledge.models import Node, id_sort_key
 
@@ -36,13 +35,6 @@ _PARENT_LEVELS: dict[str, tuple[str, ...]] = {
 def builtin_data_dir() -> Path:
     """The folder of the packaged GB/T 19580-2012 knowledge base."""
     return Path(str(resources.files("knowledge") / "data"))
-
-
-def yaml_files(path: Path) -> list[Path]:
-    """The YAML files of a file or folder, in sorted (stable) order."""
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-    return [path]
 
 
 def read_yaml(path: Path) -> tuple[Any, Problem | None]:
@@ -71,15 +63,6 @@ def read_yaml(path: Path) -> tuple[Any, Problem | None]:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def content_hash(paths: Iterable[Path]) -> str:
-    """A hash of the files' names and bytes, used to key caches."""
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _node_problems(path: Path, index: int, raw: Any) -> tuple[Node | None, list[Problem]]:
     if not isinstance(raw, dict):
         return None, [Problem(path, f"#{index + 1}", "a node must be a mapping")]
@@ -93,8 +76,7 @@ def _node_problems(path: Path, index: int, raw: Any) -> tuple[Node | None, list[
                 Problem(
                     path,
                     label,
-                    f"{field} {value!r} was read by YAML as a number; quote it "
-                    f"(e.g. {field}: \"{value}\")",
+                    f'{field} {value!r} was read by YAML as a number; quote it (e.g. {field}: "{value}")',
                     "unquoted-id",
                 )
             )
@@ -146,9 +128,7 @@ def _parse_map(path: Path, data: Any) -> tuple[list[OldIdMapping], list[Problem]
             and set(row) <= {"old", "new", "title_2004", "confidence"}
         )
         if not ok:
-            problems.append(
-                Problem(path, f"#{index + 1}", "a mapping needs quoted 'old' and a list 'new'")
-            )
+            problems.append(Problem(path, f"#{index + 1}", "a mapping needs quoted 'old' and a list 'new'"))
             continue
         out.append(
             OldIdMapping(
@@ -209,13 +189,19 @@ def _tree_problems(nodes: list[Node], origin: dict[str, Path]) -> list[Problem]:
             )
     for node in nodes:
         if node.level in ("item", "area") and not children.get(node.id):
-            problems.append(Problem(origin.get(node.id), node.id, f"{node.level} has no points under it", "structure"))
+            problems.append(
+                Problem(origin.get(node.id), node.id, f"{node.level} has no points under it", "structure")
+            )
         if node.level in ("point", "general", "summary") and children.get(node.id):
-            problems.append(Problem(origin.get(node.id), node.id, f"a {node.level} cannot have children", "structure"))
+            problems.append(
+                Problem(origin.get(node.id), node.id, f"a {node.level} cannot have children", "structure")
+            )
     if scored_categories:
         grand = sum(c.points or 0 for c in scored_categories)
         if grand != TOTAL_POINTS:
-            problems.append(Problem(None, None, f"categories add up to {grand} points, not {TOTAL_POINTS}", "points"))
+            problems.append(
+                Problem(None, None, f"categories add up to {grand} points, not {TOTAL_POINTS}", "points")
+            )
     return problems
 
 

@@ -92,9 +92,7 @@ class Node(_Frozen):
         for name in ("guidance", "notes"):
             terms: Terms = getattr(self, name)
             if len(terms.zh) != len(terms.en):
-                raise ValueError(
-                    f"{name} has {len(terms.zh)} zh lines but {len(terms.en)} en lines"
-                )
+                raise ValueError(f"{name} has {len(terms.zh)} zh lines but {len(terms.en)} en lines")
         if self.level == "point":
             for name in ("keywords", "guidance"):
                 terms = getattr(self, name)

@@ -1,0 +1,494 @@
+"""Match free Chinese or English text to the clause leaves it is evidence for.
+
+The index is fitted with scikit-learn's TfidfVectorizer over two kinds of
+documents per leaf: one rich leaf document (titles, clause text, keywords,
+synonyms, guidance, guiding questions) and every example evidence statement on
+its own. A query scores each leaf by a blend of its cosine with the leaf
+document and with the leaf's closest examples, then a process/results prior
+(figures, trends and comparisons point to 4.7) adjusts it. Below a calibrated
+threshold nothing matches, so off-topic text yields no evidence.
+
+Queries never import scikit-learn: the fitted vocabulary, idf weights and
+document matrices are cached on disk as plain numpy arrays, and a query is
+vectorised here exactly as TfidfVectorizer would do it (a test pins that).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.textnorm import DEFAULT_ANALYZER, MAX_QUERY_CHARS, Analyzer, clean, sentences
+
+INDEX_FORMAT = 3
+
+
+class MatcherError(Exception):
+    """The matcher could not be built (a broken knowledge base or question file)."""
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """Scoring constants, chosen on the dev set (see bench/match.py) and kept few
+    on purpose so they generalise to statements never seen in development."""
+
+    analyzer: str = DEFAULT_ANALYZER
+    #: Weight of the leaf document against the nearest examples (the rest).
+    doc_weight: float = 0.4
+    #: How many of a leaf's closest examples are averaged.
+    example_k: int = 2
+    #: Strength of the process/results prior (0 = none).
+    kind_prior: float = 0.35
+    #: Below this best score the text is taken as off-topic: no match at all.
+    threshold: float = 0.09
+    #: Long answers: a sentence's own match counts at this fraction.
+    segment_weight: float = 0.9
+    #: Answers with at least this many sentences are also matched sentence by sentence.
+    segment_min: int = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    """One leaf a text was matched to, with the terms that drove the match."""
+
+    leaf_id: str
+    item_id: str
+    category_id: str
+    title_zh: str
+    title_en: str
+    kind: str
+    score: float
+    terms: tuple[str, ...] = ()
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    def brief(self) -> dict[str, Any]:
+        """The batch contract of `zhuoyue match --jsonl`."""
+        return {"id": self.leaf_id, "item": self.item_id, "title": self.title_zh, "score": self.score}
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["terms"] = list(self.terms)
+        return data
+
+
+@dataclass
+class _Csc:
+    """A column-major sparse matrix: for each term, the documents that hold it."""
+
+    data: np.ndarray
+    rows: np.ndarray
+    colptr: np.ndarray
+    n_rows: int
+
+    def scores(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        starts, ends = self.colptr[cols], self.colptr[cols + 1]
+        lengths = ends - starts
+        if not lengths.sum():
+            return np.zeros(self.n_rows, dtype=np.float32)
+        take = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True) if e > s])
+        w = np.repeat(weights, lengths)
+        return np.bincount(self.rows[take], weights=self.data[take] * w, minlength=self.n_rows).astype(
+            np.float32
+        )
+
+    def contributions(self, cols: np.ndarray, weights: np.ndarray, row: int) -> dict[int, float]:
+        out = {}
+        for col, w in zip(cols, weights, strict=True):
+            s, e = self.colptr[col], self.colptr[col + 1]
+            hit = np.nonzero(self.rows[s:e] == row)[0]
+            if hit.size:
+                out[int(col)] = float(self.data[s + hit[0]] * w)
+        return out
+
+    @classmethod
+    def from_scipy(cls, matrix: Any) -> _Csc:
+        csc = matrix.tocsc()
+        csc.sort_indices()
+        return cls(
+            data=csc.data.astype(np.float32),
+            rows=csc.indices.astype(np.int32),
+            colptr=csc.indptr.astype(np.int64),
+            n_rows=csc.shape[0],
+        )
+
+
+@dataclass
+class Index:
+    """Everything a query needs, as plain data that caches to one .npz file."""
+
+    terms: list[str]
+    idf: np.ndarray
+    docs: _Csc
+    examples: _Csc
+    example_leaf: np.ndarray
+    leaves: list[dict[str, str]]
+    domain_words: list[str]
+    config: MatchConfig
+    vocab: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.vocab:
+            self.vocab = {t: i for i, t in enumerate(self.terms)}
+
+    def save(self, path: Path) -> None:
+        meta = {
+            "format": INDEX_FORMAT,
+            "terms": self.terms,
+            "leaves": self.leaves,
+            "domain_words": self.domain_words,
+            "config": asdict(self.config),
+        }
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(
+                fh,
+                meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+                idf=self.idf,
+                docs_data=self.docs.data,
+                docs_rows=self.docs.rows,
+                docs_colptr=self.docs.colptr,
+                ex_data=self.examples.data,
+                ex_rows=self.examples.rows,
+                ex_colptr=self.examples.colptr,
+                example_leaf=self.example_leaf,
+            )
+        os.replace(tmp, path)  # atomic: a reader never sees half a file
+
+    @classmethod
+    def load(cls, path: Path) -> Index:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes().decode())
+            if meta.get("format") != INDEX_FORMAT:
+                raise ValueError("index format changed")
+            n_leaves = len(meta["leaves"])
+            example_leaf = z["example_leaf"]
+            return cls(
+                terms=meta["terms"],
+                idf=z["idf"],
+                docs=_Csc(z["docs_data"], z["docs_rows"], z["docs_colptr"], n_leaves),
+                examples=_Csc(z["ex_data"], z["ex_rows"], z["ex_colptr"], len(example_leaf)),
+                example_leaf=example_leaf,
+                leaves=meta["leaves"],
+                domain_words=meta["domain_words"],
+                config=MatchConfig(**meta["config"]),
+            )
+
+
+# Figures, trends and comparisons are what results statements are made of.
+_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|％|个百分点|分|万元|亿元|万|亿|元|倍|次|人次|小时|天|项|件|ppm|pcs|days?|hours?|points?|percent)"
+    r"|\d{2,}(?:\.\d+)?|\d+\.\d+"
+)
+_TREND = re.compile(
+    r"提高|提升|增长|增加|上升|下降|降低|减少|降至|提升至|提高到|达到|同比|环比|逐年|连续|近[三四五3-5]年|从.{1,12}[到至]|"
+    r"高于|低于|优于|领先|超过|行业平均|行业均值|标杆|竞争对手|对标|排名|第一|前列|"
+    r"increas|improv|rose|grew|growth|fell|declin|reduc|from\s+\S+\s+to|above|below|ahead|industry average|benchmark|"
+    r"compared|versus|vs\.?|ranked|top quartile|best-in-class"
+)
+_HOW = re.compile(
+    r"如何|怎么|建立|制定|通过|采用|实施|推行|组织|负责|流程|制度|机制|程序|定期|每[年季月周天]|"
+    r"establish|procedure|process|we use|we hold|each (?:month|quarter|year)|every (?:month|quarter|year)|regularly"
+)
+
+
+def results_cue(text: str) -> float:
+    """How much a statement reads as results (figures, trends, comparisons): 0–1."""
+    figures = len(_FIGURE.findall(text))
+    trends = len(_TREND.findall(text))
+    how = len(_HOW.findall(text))
+    evidence = min(figures, 4) * 0.8 + min(trends, 4) * 0.6 - min(how, 4) * 0.4
+    return 1.0 / (1.0 + math.exp(-(evidence - 1.5)))
+
+
+class ClauseMatcher:
+    """Ranks leaves for a text; thread-safe for reading."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.config = index.config
+        self._analyzer = Analyzer(index.config.analyzer, index.domain_words)
+        self._n_leaves = len(index.leaves)
+        self._is_results = np.array([leaf["kind"] == "results" for leaf in index.leaves])
+        # examples are grouped by leaf; remember where each leaf's group starts
+        self._order = np.argsort(index.example_leaf, kind="stable")
+        self._leaf_ids = [leaf["id"] for leaf in index.leaves]
+
+    @property
+    def leaf_ids(self) -> list[str]:
+        return list(self._leaf_ids)
+
+    def vectorize(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Query terms and their l2-normalised tf-idf weights (sublinear tf)."""
+        counts = Counter(t for t in self._analyzer(text) if t in self.index.vocab)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        cols = np.fromiter((self.index.vocab[t] for t in counts), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        weights = (1.0 + np.log(tf)) * self.index.idf[cols]
+        weights /= np.linalg.norm(weights)
+        return cols, weights.astype(np.float32)
+
+    def leaf_scores(self, text: str) -> np.ndarray:
+        """Blended, kind-adjusted score of every leaf for one text."""
+        cols, weights = self.vectorize(text)
+        if cols.size == 0:
+            return np.zeros(self._n_leaves, dtype=np.float32)
+        cfg = self.config
+        doc = self.index.docs.scores(cols, weights)
+        ex = self.index.examples.scores(cols, weights)
+        nearest = self._nearest_examples(ex, cfg.example_k)
+        score = cfg.doc_weight * doc + (1.0 - cfg.doc_weight) * nearest
+        if cfg.kind_prior:
+            cue = results_cue(text) - 0.5
+            factor = np.where(self._is_results, 1.0 + cfg.kind_prior * cue, 1.0 - cfg.kind_prior * cue)
+            score = score * factor
+        return np.clip(score, 0.0, 1.0)
+
+    def _nearest_examples(self, ex: np.ndarray, k: int) -> np.ndarray:
+        out = np.zeros(self._n_leaves, dtype=np.float32)
+        if ex.size == 0:
+            return out
+        owners = self.index.example_leaf
+        # top-k mean per leaf: sort by (leaf, -score) and take the first k of each group
+        order = np.lexsort((-ex, owners))
+        sorted_owner = owners[order]
+        starts = np.searchsorted(sorted_owner, np.arange(self._n_leaves))
+        ends = np.searchsorted(sorted_owner, np.arange(self._n_leaves), side="right")
+        sorted_ex = ex[order]
+        for leaf in range(self._n_leaves):
+            s, e = starts[leaf], min(ends[leaf], starts[leaf] + k)
+            if e > s:
+                out[leaf] = sorted_ex[s:e].mean()
+        return out
+
+    def match(self, text: str, top: int = 5) -> list[Match]:
+        """Leaves the text is evidence for, best first; empty for off-topic text.
+
+        A long answer is also matched sentence by sentence, so every leaf that
+        one of its sentences addresses is found.
+        """
+        text = clean(text)[:MAX_QUERY_CHARS].strip()
+        if not text:
+            return []
+        scores = self.leaf_scores(text)
+        parts = sentences(text)
+        if len(parts) >= self.config.segment_min:
+            for part in parts[:200]:
+                scores = np.maximum(scores, self.config.segment_weight * self.leaf_scores(part))
+        return self._ranked(text, scores, top)
+
+    def _ranked(self, text: str, scores: np.ndarray, top: int) -> list[Match]:
+        if not scores.size or float(scores.max()) < self.config.threshold:
+            return []
+        order = np.argsort(-scores, kind="stable")[:top]
+        cols, weights = self.vectorize(text)
+        out = []
+        for leaf in order:
+            if scores[leaf] < self.config.threshold:
+                break
+            meta = self.index.leaves[leaf]
+            out.append(
+                Match(
+                    leaf_id=meta["id"],
+                    item_id=meta["item"],
+                    category_id=meta["category"],
+                    title_zh=meta["title_zh"],
+                    title_en=meta["title_en"],
+                    kind=meta["kind"],
+                    score=round(float(scores[leaf]), 4),
+                    terms=self._why(cols, weights, int(leaf)),
+                )
+            )
+        return out
+
+    def _why(self, cols: np.ndarray, weights: np.ndarray, leaf: int, n: int = 4) -> tuple[str, ...]:
+        """The query terms that weigh most in the leaf's document, readable first."""
+        contrib = self.index.docs.contributions(cols, weights, leaf)
+        ranked = sorted(contrib.items(), key=lambda kv: -kv[1])
+        shown: list[str] = []
+        for col, _ in ranked:
+            term = self.index.terms[col].removeprefix("w:").replace("_", " ")
+            if any(term in other or other in term for other in shown):
+                continue
+            shown.append(term)
+            if len(shown) == n:
+                break
+        return tuple(shown)
+
+
+# --- building and caching -------------------------------------------------------------------------
+
+
+def leaf_documents(
+    kb: Any, dialogues: Any | None
+) -> tuple[list[str], list[str], list[int], list[dict[str, str]]]:
+    """The rich per-leaf documents, the example statements and their owning leaf.
+
+    Titles and keywords are repeated so a short query that names the clause in
+    its own words weighs them above a passing word in the guidance.
+    """
+    docs, examples, owners, meta = [], [], [], []
+    for index, leaf in enumerate(kb.leaves()):
+        item = kb.item_of(leaf.id)
+        category = kb.category_of(leaf.id)
+        parts = [leaf.title.zh, leaf.title.en] * 3
+        parts += [leaf.text.zh, leaf.text.en] * 2
+        parts += list(leaf.keywords.zh + leaf.keywords.en) * 2
+        parts += list(leaf.synonyms.zh + leaf.synonyms.en)
+        parts += list(leaf.guidance.zh + leaf.guidance.en)
+        if item is not None:
+            parts += [item.title.zh, item.title.en]
+        parent = kb.get(leaf.parent) if leaf.parent else None
+        if parent is not None and parent.level == "area":
+            parts += [parent.title.zh, parent.title.en]
+        if dialogues is not None:
+            for q in dialogues.probe_texts(leaf.id):
+                parts += [q.zh, q.en]
+        docs.append("\n".join(parts))
+        for example in leaf.examples.zh + leaf.examples.en:
+            examples.append(example)
+            owners.append(index)
+        meta.append(
+            {
+                "id": leaf.id,
+                "item": item.id if item else leaf.parent or "",
+                "category": category.id if category else "",
+                "title_zh": leaf.title.zh,
+                "title_en": leaf.title.en,
+                "kind": leaf.kind,
+            }
+        )
+    return docs, examples, owners, meta
+
+
+def domain_words(kb: Any) -> list[str]:
+    """Chinese domain terms the segmenter must keep whole (顾客满意度, QC小组, 六西格玛 …)."""
+    words = set(_EXTRA_DOMAIN_WORDS)
+    for node in kb.nodes:
+        words.update(node.keywords.zh)
+        words.update(node.synonyms.zh)
+    return sorted(w for w in words if 1 < len(w) <= 12 and " " not in w)
+
+
+_EXTRA_DOMAIN_WORDS = (
+    "顾客满意度", "细分市场", "市场细分", "QC小组", "六西格玛", "平衡计分卡", "卓越绩效", "标杆管理",
+    "关键绩效指标", "顾客忠诚度", "投诉处理", "顾客投诉", "战略地图", "精益生产", "合理化建议",
+    "PDCA", "5S", "TPM", "SWOT", "KPI", "CRM", "ERP", "MES", "OA",
+)  # fmt: skip
+
+
+def build_index(kb: Any, dialogues: Any | None, config: MatchConfig | None = None) -> Index:
+    """Fit the TF-IDF index over the knowledge base (needs scikit-learn)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # fitting only; queries avoid it
+
+    config = config or MatchConfig()
+    docs, examples, owners, meta = leaf_documents(kb, dialogues)
+    words = domain_words(kb)
+    analyzer = Analyzer(config.analyzer, words)
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2", dtype=np.float32)
+    vectorizer.fit(docs + examples)
+    terms = [""] * len(vectorizer.vocabulary_)
+    for term, col in vectorizer.vocabulary_.items():
+        terms[col] = term
+    return Index(
+        terms=terms,
+        idf=vectorizer.idf_.astype(np.float32),
+        docs=_Csc.from_scipy(vectorizer.transform(docs)),
+        examples=_Csc.from_scipy(vectorizer.transform(examples)),
+        example_leaf=np.array(owners, dtype=np.int32),
+        leaves=meta,
+        domain_words=words,
+        config=config,
+    )
+
+
+def cache_dir() -> Path:
+    """Where fitted indexes live: $ZHUOYUE_CACHE_DIR, else the user cache folder."""
+    env = os.environ.get("ZHUOYUE_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("zhuoyue", appauthor=False))
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("zhuoyue", "numpy", "scikit-learn", "rjieba", "opencc"):
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}=?")
+    return ";".join(out)
+
+
+def cache_key(kb_path: Path | None, config: MatchConfig) -> str:
+    import hashlib
+
+    from dialogues.loader import builtin_dialogue_dir
+    from knowledge.digest import content_hash, yaml_files
+    from knowledge.loader import builtin_data_dir
+
+    kb_root = kb_path or builtin_data_dir()
+    parts = [
+        content_hash(yaml_files(kb_root)) if kb_root.exists() else "missing",
+        content_hash(yaml_files(builtin_dialogue_dir())),
+        _versions(),
+        json.dumps(asdict(config), sort_keys=True),
+        str(INDEX_FORMAT),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def load_matcher(
+    kb_path: Path | None = None,
+    config: MatchConfig | None = None,
+    *,
+    use_cache: bool = True,
+    kb: Any | None = None,
+) -> ClauseMatcher:
+    """A matcher for the built-in or a user's knowledge base, from cache when fresh.
+
+    A stale or corrupt cache file is rebuilt silently; a cache folder that
+    cannot be written only costs the next start a rebuild.
+    """
+    config = config or MatchConfig()
+    path = cache_dir() / f"index-{cache_key(kb_path, config)}.npz" if use_cache else None
+    if path is not None and path.exists():
+        try:
+            return ClauseMatcher(Index.load(path))
+        except Exception:
+            path.unlink(missing_ok=True)
+    index = build_index_for(kb_path, config, kb=kb)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            index.save(path)
+        except OSError:
+            pass
+    return ClauseMatcher(index)
+
+
+def build_index_for(kb_path: Path | None, config: MatchConfig, *, kb: Any | None = None) -> Index:
+    from dialogues.errors import DialogueError
+    from dialogues.loader import load_dialogues
+    from knowledge.loader import load_knowledge_base
+
+    kb = kb or load_knowledge_base(kb_path)
+    try:
+        dialogues = load_dialogues(kb, strict=kb_path is None)
+    except DialogueError as exc:
+        raise MatcherError(str(exc)) from exc
+    return build_index(kb, dialogues, config)

@@ -1,0 +1,303 @@
+"""Text normalisation and tokenisation for the matcher.
+
+Chinese has no spaces, so features come from a word segmenter (rjieba, the
+Rust port of jieba: a tenth of jieba's start-up time), from character n-grams,
+or both; `bench/match.py --compare` measures the options on the dev set and
+DEFAULT_ANALYZER records the winner. English uses lower-cased word unigrams and
+bigrams with a light suffix stripper. Traditional Chinese is converted to
+Simplified first (OpenCC), and full-width forms are folded by NFKC.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+#: Longest text matched as one query; longer input is cut and the caller says so.
+MAX_QUERY_CHARS = 20_000
+
+ANALYZERS = ("char", "word", "union")
+DEFAULT_ANALYZER = "union"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[.])\s+(?=[A-Z])")
+
+# Words that carry no clause meaning; kept short on purpose so domain words
+# such as "process" or "results" still count.
+_EN_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "they",
+        "their",
+        "them",
+        "i",
+        "my",
+        "me",
+        "he",
+        "she",
+        "his",
+        "her",
+        "from",
+        "into",
+        "than",
+        "then",
+        "so",
+        "such",
+        "not",
+        "no",
+        "yes",
+        "do",
+        "does",
+        "did",
+        "done",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "also",
+        "very",
+        "about",
+        "over",
+        "per",
+        "each",
+        "every",
+        "all",
+        "any",
+        "some",
+        "more",
+        "most",
+        "other",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "how",
+        "there",
+        "here",
+        "up",
+        "out",
+        "if",
+        "but",
+        "just",
+        "only",
+        "own",
+        "same",
+        "too",
+        "s",
+        "t",
+    ]
+)
+_ZH_STOP = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "在",
+        "是",
+        "对",
+        "为",
+        "把",
+        "被",
+        "等",
+        "也",
+        "都",
+        "就",
+        "而",
+        "并",
+        "或",
+        "以",
+        "之",
+        "其",
+        "将",
+        "由",
+        "从",
+        "向",
+        "于",
+        "这",
+        "那",
+        "我们",
+        "公司",
+        "我",
+        "你",
+        "他",
+        "一个",
+        "进行",
+        "通过",
+        "有",
+        "个",
+        "中",
+        "上",
+        "下",
+        "不",
+        "没有",
+        "还",
+        "会",
+        "要",
+        "能",
+        "可以",
+        "一些",
+        "这个",
+        "那个",
+        "然后",
+        "一般",
+        "基本上",
+        "基本",
+        "主要",
+        "方面",
+        "情况",
+        "工作",
+        "开展",
+        "建立",
+    ]
+)
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ness",
+    "ies",
+    "ied",
+    "ers",
+    "er",
+    "es",
+    "ed",
+    "s",
+)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def clean(text: str) -> str:
+    """Strip control and zero-width characters; keep newlines and tabs as spaces/newlines."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+
+
+def normalize(text: str) -> str:
+    """Clean, fold full-width forms, convert Traditional to Simplified, lower-case."""
+    text = unicodedata.normalize("NFKC", clean(text))
+    if _HAN_RUN.search(text):
+        text = _t2s().convert(text)
+    return text.lower()
+
+
+def stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def english_tokens(text: str) -> list[str]:
+    words = [stem(w) for w in _LATIN_WORD.findall(text) if w not in _EN_STOP]
+    return words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]
+
+
+def char_ngrams(run: str, low: int = 1, high: int = 3) -> list[str]:
+    out = []
+    for n in range(low, high + 1):
+        out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+    return [g for g in out if g not in _ZH_STOP]
+
+
+class Segmenter:
+    """rjieba with the domain dictionary loaded, so 顾客满意度 or QC小组 stay whole."""
+
+    def __init__(self, domain_words: Iterable[str] = ()) -> None:
+        import rjieba  # imported here: only analyzers that segment need it
+
+        self._jieba = rjieba.Jieba()
+        for word in domain_words:
+            word = normalize(word).strip()
+            if 1 < len(word) <= 12 and " " not in word:
+                self._jieba.add_word(word, None, None)
+
+    def words(self, run: str) -> list[str]:
+        return [w for w in self._jieba.cut(run, False) if w.strip() and w not in _ZH_STOP]
+
+
+class Analyzer:
+    """Turns normalised text into TF-IDF features; callable so scikit-learn can use it."""
+
+    def __init__(self, mode: str = DEFAULT_ANALYZER, domain_words: Iterable[str] = ()) -> None:
+        if mode not in ANALYZERS:
+            raise ValueError(f"unknown analyzer {mode!r}; choose from {', '.join(ANALYZERS)}")
+        self.mode = mode
+        self._segmenter = Segmenter(domain_words) if mode in ("word", "union") else None
+
+    def __call__(self, text: str) -> list[str]:
+        text = normalize(text)
+        features = english_tokens(text)
+        for run in _HAN_RUN.findall(text):
+            if self.mode == "char":
+                features.extend(char_ngrams(run, 1, 3))
+                continue
+            assert self._segmenter is not None
+            words = self._segmenter.words(run)
+            features.extend(f"w:{w}" for w in words)
+            if self.mode == "union":
+                features.extend(char_ngrams(run, 2, 2))
+        return features
+
+
+def sentences(text: str, min_chars: int = 6) -> list[str]:
+    """Split an answer into sentences or clauses worth matching on their own."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if len(p) >= min_chars]
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN_RUN.search(text))

@@ -1,0 +1,117 @@
+"""Matcher benchmark: accuracy on the labelled sets, latency, build time, memory, cold start.
+
+Run by hand (`make bench` or `.venv/bin/python bench/match.py`); figures go in
+closing notes, not in timed unit tests.
+
+    python bench/match.py                  # dev set + held-out set, all figures
+    python bench/match.py --compare        # accuracy of each analyzer (char, word, union)
+    python bench/match.py --misses 30      # list dev-set misses
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.evaluation import evaluate, read_labelled  # noqa: E402
+from assistant.matching import ClauseMatcher, MatchConfig, build_index_for, load_matcher  # noqa: E402
+from assistant.textnorm import ANALYZERS  # noqa: E402
+
+DEV = ROOT / "tests" / "data" / "devset.jsonl"
+HOLDOUT = ROOT / "bench" / "data" / "holdout.jsonl"
+
+
+def report(name: str, matcher: ClauseMatcher, path: Path, misses: int = 0) -> None:
+    if not path.exists():
+        print(f"{name}: {path} missing")
+        return
+    rows = read_labelled(path)
+    s = evaluate(matcher, rows)
+    r = s.summary()
+    print(
+        f"{name:8s} n={r['n_on']}+{r['n_off']} off | item top1 {r['item_top1']:.3f} top3 {r['item_top3']:.3f}"
+        f" | leaf top1 {r['leaf_top1']:.3f} top3 {r['leaf_top3']:.3f}"
+        f" | 4.3 leaf top1 {r['leaf43_top1']:.3f} top3 {r['leaf43_top3']:.3f} (n={r['n_43']})"
+        f" | kind {r['kind_right']:.3f} | off-topic rejected {r['off_rejected']:.3f}"
+        f" | on-topic rejected {r['on_rejected']:.3f}"
+    )
+    for row, matches in s.misses[:misses]:
+        got = ", ".join(f"{m.leaf_id}:{m.score:.2f}" for m in matches[:3]) or "-"
+        print(f"   MISS {row.leaf} ({row.lang}) {row.text[:60]!r} -> {got}")
+
+
+def latency(matcher: ClauseMatcher, texts: list[str]) -> tuple[float, float]:
+    for t in texts[:20]:
+        matcher.match(t)
+    times = []
+    for t in texts:
+        start = time.perf_counter()
+        matcher.match(t)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def cold_process(runs: int = 5) -> float:
+    exe = Path(sys.executable).with_name("zhuoyue")
+    cmd = [str(exe), "match", "投诉由客服中心统一受理,24小时内答复,每季度分析"]
+    subprocess.run(cmd, capture_output=True, check=True)  # warms the cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--compare", action="store_true", help="accuracy per analyzer")
+    parser.add_argument("--misses", type=int, default=0)
+    args = parser.parse_args()
+
+    if args.compare:
+        for mode in ANALYZERS:
+            config = replace(MatchConfig(), analyzer=mode)
+            matcher = ClauseMatcher(build_index_for(None, config))
+            report(f"dev/{mode}", matcher, DEV)
+            p50, p95 = latency(matcher, [r.text for r in read_labelled(DEV)])
+            print(f"         latency p50 {p50:.2f} ms p95 {p95:.2f} ms")
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["ZHUOYUE_CACHE_DIR"] = tmp
+        start = time.perf_counter()
+        load_matcher()
+        cold = time.perf_counter() - start
+        start = time.perf_counter()
+        matcher = load_matcher()
+        cached = time.perf_counter() - start
+        print(
+            f"index build: cold {cold:.2f} s (incl. loading the knowledge base), cached load {cached * 1000:.0f} ms"
+        )
+        report("dev", matcher, DEV, args.misses)
+        report("holdout", matcher, HOLDOUT)
+        texts = [r.text for r in read_labelled(DEV)]
+        p50, p95 = latency(matcher, texts)
+        print(
+            f"latency per query (index loaded): p50 {p50:.2f} ms, p95 {p95:.2f} ms over {len(texts)} queries"
+        )
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process: {rss:.0f} MiB")
+        print(f"cold `zhuoyue match` process, warm cache: median {cold_process():.3f} s")
+
+
+if __name__ == "__main__":
+    main()
