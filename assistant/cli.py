@@ -169,7 +169,8 @@ def cmd_match(args: argparse.Namespace) -> int:
             "en": {"process": "process", "results": "results"},
         }
         out(f"{m.score:.2f}  {m.leaf_id}  {title}  ({m.item_id}, {kind[args.lang][m.kind]})")
-        out(("      依据: " if args.lang == "zh" else "      why: ") + ", ".join(m.terms))
+        if m.terms:
+            out(("      依据: " if args.lang == "zh" else "      why: ") + ", ".join(m.terms))
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 MAX_QUERY_CHARS = 20_000
 
 ANALYZERS = ("char", "word", "union")
-DEFAULT_ANALYZER = "union"
+DEFAULT_ANALYZER = "char"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

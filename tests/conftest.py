@@ -34,7 +34,9 @@ def matcher():
     return load_matcher()
 
 
-def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m assistant ...` as a user would, in a subprocess."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(

@@ -13,7 +13,18 @@ def test_clauses_json_lists_the_whole_tree_as_a_flat_contract():
     result = run_cli("clauses", "--json")
     assert result.returncode == 0, result.stderr
     nodes = json.loads(result.stdout)
-    required = {"id", "parent", "level", "title_zh", "title_en", "text_zh", "text_en", "kind", "points", "keywords"}
+    required = {
+        "id",
+        "parent",
+        "level",
+        "title_zh",
+        "title_en",
+        "text_zh",
+        "text_en",
+        "kind",
+        "points",
+        "keywords",
+    }
     assert all(required <= set(n) for n in nodes)
     categories = [n for n in nodes if n["level"] == "category" and n["kind"] != "profile"]
     items = [n for n in nodes if n["level"] == "item"]
@@ -56,7 +67,9 @@ def test_check_broken_file_exits_nonzero_naming_file_and_node(tmp_path):
     from tests.knowledge.test_validation import mini_base
 
     path = tmp_path / "city.yaml"
-    path.write_text(mini_base(item_points=900).replace("    level: point", "    level: point\n    colour: red"))
+    path.write_text(
+        mini_base(item_points=900).replace("    level: point", "    level: point\n    colour: red")
+    )
     result = run_cli("check", str(path))
     assert result.returncode == 1
     assert "city.yaml [4.1.2.1]" in result.stderr and "unknown field 'colour'" in result.stderr

@@ -16,10 +16,13 @@ LEAF_EXTRA = """
 """
 
 
-def mini_base(*, leaf_id: str = '"4.1.2.1"', item_points: int = 1000, extra: str = "", leaf_en: str = "How?") -> str:
+def mini_base(
+    *, leaf_id: str = '"4.1.2.1"', item_points: int = 1000, extra: str = "", leaf_en: str = "How?"
+) -> str:
     """The smallest valid base: one category of 1000 points, one item, one leaf."""
-    return textwrap.dedent(
-        f"""
+    return (
+        textwrap.dedent(
+            f"""
         nodes:
           - id: "4.1"
             parent: null
@@ -42,7 +45,11 @@ def mini_base(*, leaf_id: str = '"4.1.2.1"', item_points: int = 1000, extra: str
             title: {{zh: 使命, en: Mission}}
             text: {{zh: 如何?, en: "{leaf_en}"}}
         """
-    ) + textwrap.indent(textwrap.dedent(LEAF_EXTRA).strip("\n"), "    ") + "\n" + extra
+        )
+        + textwrap.indent(textwrap.dedent(LEAF_EXTRA).strip("\n"), "    ")
+        + "\n"
+        + extra
+    )
 
 
 def write(tmp_path: Path, text: str, name: str = "base.yaml") -> Path:
@@ -116,7 +123,7 @@ def test_unknown_field_is_named(tmp_path):
 
 
 def test_invalid_yaml_names_file_and_line(tmp_path):
-    found = problems_of(write(tmp_path, "nodes:\n  - id: \"4.1\n    parent: [\n"))
+    found = problems_of(write(tmp_path, 'nodes:\n  - id: "4.1\n    parent: [\n'))
     assert any("base.yaml" in p and "invalid YAML at line" in p for p in found)
 
 

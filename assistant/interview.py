@@ -1,0 +1,864 @@
+"""The guided interview: a UI-free engine both front ends drive.
+
+The engine owns the state (in SQLite, one transaction per step) and returns
+immutable `Reply` values: the text to show, the clauses an answer matched and
+the evidence it recorded, coverage changes, and the next question. Front ends
+only render replies.
+
+Flow: ask a leaf's probe (after the item's opening question when entering an
+item) → record the answer, match it, attach it to the asked leaf when relevant
+and to other strongly matched leaves → if the asked leaf is still thin on a
+scoring dimension, ask one follow-up along 方法-展开-学习 (process) or
+水平-趋势-对比 (results), at most two per leaf → otherwise move to the next
+leaf in the chosen order.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from assistant.coverage import (
+    STATUS_ORDER,
+    SYMBOL,
+    LeafCoverage,
+    dimensions,
+    fraction,
+    leaf_coverage,
+)
+from assistant.matching import ClauseMatcher, Match
+from assistant.scoring import ItemScore, ScoreError, check_percent, score_item
+from assistant.storage import SessionRow, StorageError, Store
+from assistant.textnorm import clean
+from dialogues.loader import Dialogues
+from knowledge.base import KnowledgeBase
+from knowledge.models import Lang, Node
+
+#: Longest answer kept; a longer paste is cut and the user is told.
+MAX_ANSWER_CHARS = 20_000
+#: Follow-ups asked on one leaf before moving on.
+MAX_FOLLOWUPS = 2
+#: Other leaves get the evidence when they score at least this share of the best match.
+ATTACH_RELATIVE = 0.6
+ATTACH_MAX_OTHERS = 4
+
+ORDERS = ("standard", "value")
+FRAMEWORK = "GB/T 19580-2012"
+
+
+class InterviewError(ValueError):
+    """A command the engine cannot carry out (unknown id, bad score …); nothing changed."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the assistant asks next."""
+
+    target: str
+    role: Literal["opening", "probe", "followup"]
+    dimension: str | None
+    zh: str
+    en: str
+    title_zh: str
+    title_en: str
+
+    def text(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def title(self, lang: Lang) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+@dataclass(frozen=True)
+class CoverageChange:
+    leaf_id: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Everything a front end needs to show after one step."""
+
+    kind: Literal["answer", "info", "error", "done"]
+    message: str
+    question: Question | None = None
+    matches: tuple[Match, ...] = ()
+    attached: tuple[str, ...] = ()
+    changes: tuple[CoverageChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gap:
+    leaf_id: str
+    item_id: str
+    item_points: int
+    status: str
+    reason: str
+    question: str
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    item: Node
+    coverage: float | None
+    statuses: dict[str, int]
+    score: ItemScore
+
+
+@dataclass
+class Cursor:
+    """Where the interview stands; stored as JSON with the session."""
+
+    target: str | None = None
+    role: str = "probe"
+    dimension: str | None = None
+    followups: dict[str, int] = field(default_factory=dict)
+    probes: dict[str, int] = field(default_factory=dict)
+    opened: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Cursor:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target, "role": self.role, "dimension": self.dimension,
+            "followups": self.followups, "probes": self.probes, "opened": self.opened, "skipped": self.skipped,
+        }  # fmt: skip
+
+
+def _t(lang: Lang, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+class Interview:
+    """One open assessment session."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        dialogues: Dialogues,
+        matcher: ClauseMatcher,
+        store: Store,
+        session: SessionRow,
+        *,
+        lang: Lang = "zh",
+        read_only: bool = False,
+    ) -> None:
+        self.kb = kb
+        self.dialogues = dialogues
+        self.matcher = matcher
+        self.store = store
+        self.session = session
+        self.lang: Lang = lang
+        self.read_only = read_only
+        if not read_only:
+            store.acquire(session.id)
+        self.cursor = Cursor.from_json(session.cursor)
+        self._leaves = [leaf for leaf in kb.leaves() if self._in_scope(leaf.id)]
+        self._kind = {leaf.id: leaf.kind for leaf in kb.leaves()}
+
+    # --- opening and closing ----------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        store: Store,
+        name: str,
+        kb: KnowledgeBase,
+        dialogues: Dialogues,
+        matcher: ClauseMatcher,
+        *,
+        create: bool = False,
+        lang: Lang = "zh",
+        order: str = "standard",
+        scope: str | None = None,
+        company: str = "",
+        read_only: bool = False,
+    ) -> Interview:
+        if create:
+            if order not in ORDERS:
+                raise InterviewError(f"unknown order {order!r}; choose {', '.join(ORDERS)}")
+            if scope is not None and scope not in kb:
+                raise InterviewError(f"unknown clause id {scope!r} for the scope")
+            session = store.create_session(
+                name, framework=FRAMEWORK, company=company, lang=lang, order_mode=order, scope=scope
+            )
+        else:
+            session = store.session(name)
+        return cls(kb, dialogues, matcher, store, session, lang=lang, read_only=read_only)
+
+    def close(self) -> None:
+        if not self.read_only:
+            self.store.release(self.session.id)
+
+    def _in_scope(self, leaf_id: str) -> bool:
+        scope = self.session.scope
+        return scope is None or leaf_id == scope or leaf_id.startswith(scope + ".")
+
+    # --- state --------------------------------------------------------------------------------------
+
+    def coverage(self) -> dict[str, LeafCoverage]:
+        """Status of every scored leaf (the whole tree, not only the scope)."""
+        evidence: dict[str, list[frozenset[str]]] = {}
+        for row in self.store.evidence(self.session.id):
+            evidence.setdefault(row.leaf_id, []).append(dimensions(row.text))
+        leaves = [(leaf.id, leaf.kind) for leaf in self.kb.leaves()]
+        return leaf_coverage(leaves, evidence, self.store.na(self.session.id))
+
+    def evidence_for(self, leaf_id: str) -> list[Any]:
+        return [e for e in self.store.evidence(self.session.id) if e.leaf_id == leaf_id]
+
+    def answers(self) -> list[Any]:
+        return self.store.answers(self.session.id)
+
+    def items(self) -> list[ItemSummary]:
+        cov = self.coverage()
+        scores = self.store.scores(self.session.id)
+        out = []
+        for item in self.kb.items():
+            statuses = [cov[leaf.id].status for leaf in self.kb.leaves_under(item.id)]
+            share = fraction(statuses)
+            counts = {s: statuses.count(s) for s in STATUS_ORDER}
+            kind = "results" if item.kind == "results" else "process"
+            out.append(
+                ItemSummary(
+                    item,
+                    share,
+                    counts,
+                    score_item(item.id, kind, item.points or 0, scores.get(item.id), share),
+                )
+            )
+        return out
+
+    def categories(self) -> list[tuple[Node, float, float]]:
+        """(category, coverage weighted by item points, points earned)."""
+        items = self.items()
+        out = []
+        for category in self.kb.categories():
+            mine = [s for s in items if s.item.parent == category.id]
+            weight = sum(s.item.points or 0 for s in mine if s.coverage is not None)
+            covered = sum((s.item.points or 0) * (s.coverage or 0) for s in mine if s.coverage is not None)
+            out.append((category, covered / weight if weight else 0.0, sum(s.score.earned for s in mine)))
+        return out
+
+    def total_points(self) -> float:
+        return round(sum(s.score.earned for s in self.items()), 1)
+
+    def overall_coverage(self) -> float:
+        items = [s for s in self.items() if s.coverage is not None]
+        weight = sum(s.item.points or 0 for s in items)
+        return sum((s.item.points or 0) * (s.coverage or 0) for s in items) / weight if weight else 0.0
+
+    def gaps(self, limit: int | None = None) -> list[Gap]:
+        """Uncovered and partial leaves, the most valuable first, each with its next question."""
+        cov = self.coverage()
+        rows = []
+        for leaf in self._leaves:
+            status = cov[leaf.id]
+            if status.status not in ("uncovered", "partial"):
+                continue
+            item = self.kb.item_of(leaf.id)
+            points = item.points if item and item.points else 0
+            question = self._question_for(leaf.id, cov[leaf.id])
+            rows.append(
+                Gap(
+                    leaf.id,
+                    item.id if item else "",
+                    points,
+                    status.status,
+                    status.reason(self.lang),
+                    question.text(self.lang),
+                )
+            )
+        rows.sort(key=lambda g: (-g.item_points, STATUS_ORDER[g.status], self.kb.get(g.leaf_id).sort_key))  # type: ignore[union-attr]
+        return rows[:limit] if limit else rows
+
+    # --- questions ----------------------------------------------------------------------------------
+
+    def current_question(self) -> Question | None:
+        """The question waiting for an answer, choosing one if none is set."""
+        c = self.cursor
+        if c.target is None or c.target not in self.kb:
+            return self._advance(save=not self.read_only)
+        return self._build_question(c.target, c.role, c.dimension)
+
+    def _build_question(self, target: str, role: str, dimension: str | None) -> Question:
+        node = self.kb.get(target)
+        assert node is not None
+        zh, en = node.text.zh, node.text.en
+        if role == "opening":
+            q = self.dialogues.openings.get(target)
+            if q is not None:
+                zh, en = q.zh, q.en
+        elif role == "followup" and dimension:
+            item = self.kb.item_of(target)
+            q = self.dialogues.followup(item.id if item else "", node.kind, dimension)
+            if q is not None:
+                zh, en = q.zh, q.en
+        else:
+            probes = self.dialogues.probe_texts(target)
+            if probes:
+                q = probes[self.cursor.probes.get(target, 0) % len(probes)]
+                zh, en = q.zh, q.en
+        return Question(target, role, dimension, zh, en, node.title.zh, node.title.en)  # type: ignore[arg-type]
+
+    def _question_for(self, leaf_id: str, status: LeafCoverage) -> Question:
+        """The question a gap needs: a follow-up on what is missing, else the probe."""
+        if status.status == "partial" and status.missing:
+            return self._build_question(leaf_id, "followup", status.missing[0])
+        return self._build_question(leaf_id, "probe", None)
+
+    def _next_leaf(self, after: str | None) -> str | None:
+        cov = self.coverage()
+        open_ = [leaf for leaf in self._leaves if cov[leaf.id].status in ("uncovered", "partial")]
+        fresh = [leaf for leaf in open_ if leaf.id not in self.cursor.skipped and leaf.id != after]
+        candidates = fresh or [leaf for leaf in open_ if leaf.id != after]
+        if not candidates:
+            return None
+        if self.session.order_mode == "value":
+            per_item: dict[str, int] = {}
+            for leaf in self._leaves:
+                item = self.kb.item_of(leaf.id)
+                per_item[item.id if item else ""] = per_item.get(item.id if item else "", 0) + 1
+
+            def value(leaf: Node) -> tuple[float, tuple[int, ...]]:
+                item = self.kb.item_of(leaf.id)
+                weight = (item.points or 0) / per_item[item.id] if item else 0.0
+                if cov[leaf.id].status == "partial":
+                    weight *= 0.5
+                return (-weight, leaf.sort_key)
+
+            return min(candidates, key=value).id
+        if after is not None:
+            node = self.kb.get(after)
+            key = node.sort_key if node else ()
+            later = [leaf for leaf in candidates if leaf.sort_key > key]
+            if later:
+                return later[0].id
+        return candidates[0].id
+
+    def _advance(self, *, save: bool, after: str | None = None) -> Question | None:
+        """Move the cursor to the next leaf (or its item's opening) and return its question."""
+        leaf_id = self._next_leaf(after if after is not None else self.cursor.target)
+        c = self.cursor
+        if leaf_id is None:
+            c.target, c.role, c.dimension = None, "probe", None
+            if save:
+                self._save_cursor()
+            return None
+        item = self.kb.item_of(leaf_id)
+        if item is not None and item.id not in c.opened and item.id in self.dialogues.openings:
+            c.target, c.role, c.dimension = item.id, "opening", None
+        else:
+            c.target, c.role, c.dimension = leaf_id, "probe", None
+        if save:
+            self._save_cursor()
+        return self._build_question(c.target, c.role, c.dimension)
+
+    def _save_cursor(self, conn: Any = None) -> None:
+        sql = "UPDATE sessions SET cursor = ?, updated = ? WHERE id = ?"
+        params = (json.dumps(self.cursor.to_json()), time.time(), self.session.id)
+        if conn is not None:
+            conn.execute(sql, params)
+        else:
+            with self.store.transaction() as c:
+                c.execute(sql, params)
+
+    # --- steps --------------------------------------------------------------------------------------
+
+    def _step(self, conn: Any, action: str, payload: dict[str, Any]) -> None:
+        conn.execute(
+            "INSERT INTO steps (session_id, action, payload, created) VALUES (?, ?, ?, ?)",
+            (self.session.id, action, json.dumps(payload, ensure_ascii=False), time.time()),
+        )
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise InterviewError(_t(self.lang, "只读模式下不能修改会话", "this session is open read-only"))
+
+    def answer(self, raw: str, *, author: str = "") -> Reply:
+        """Record an answer to the current question; returns what happened and what comes next."""
+        self._writable()
+        text = clean(raw).strip()
+        if not text:
+            question = self.current_question()
+            return Reply(
+                "error",
+                _t(self.lang, "回答是空的,请再说一说。", "The answer was empty; please say a little more."),
+                question,
+            )
+        notes = []
+        if len(text) > MAX_ANSWER_CHARS:
+            text = text[:MAX_ANSWER_CHARS]
+            notes.append(
+                _t(
+                    self.lang,
+                    f"回答太长,只保留了前 {MAX_ANSWER_CHARS} 个字符。",
+                    f"The answer was long; only its first {MAX_ANSWER_CHARS} characters were kept.",
+                )
+            )
+        question = self.current_question()
+        asked = question.target if question else None
+        role = question.role if question else "probe"
+        matches = tuple(self.matcher.match(text, top=10))
+        attach: dict[str, float | None] = {}
+        asked_leaf = asked if asked and self.kb.get(asked) and self.kb.get(asked).is_leaf else None  # type: ignore[union-attr]
+        if asked_leaf:
+            item = self.kb.item_of(asked_leaf)
+            by_id = {m.leaf_id: m.score for m in matches}
+            relevant = asked_leaf in by_id or (matches and item is not None and matches[0].item_id == item.id)
+            if role == "followup":
+                relevant = relevant or bool(matches) or bool(dimensions(text))
+            if relevant:
+                attach[asked_leaf] = by_id.get(asked_leaf)
+        if matches:
+            best = matches[0].score
+            others = [m for m in matches if m.score >= ATTACH_RELATIVE * best and m.leaf_id not in attach]
+            if role == "opening" and asked:
+                # an answer to an item's opening question is evidence for the item's leaves it matches
+                others += [
+                    m for m in matches if m.item_id == asked and m.leaf_id not in attach and m not in others
+                ]
+            for m in others[: ATTACH_MAX_OTHERS + (1 if not attach else 0)]:
+                attach[m.leaf_id] = m.score
+        before = self.coverage()
+        support = self.matcher.support(text, list(attach))
+        prev_cursor = self.cursor.to_json()
+        # decide the next question before writing, so answer and cursor land in one transaction
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    self.session.id,
+                    asked,
+                    question.text(self.lang) if question else "",
+                    text,
+                    author,
+                    time.time(),
+                ),
+            )
+            answer_id = cur.lastrowid
+            for leaf_id, score in attach.items():
+                source = "asked" if leaf_id == asked_leaf else "matched"
+                conn.execute(
+                    "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        self.session.id,
+                        answer_id,
+                        leaf_id,
+                        support.get(leaf_id, text),
+                        score,
+                        source,
+                        author,
+                        time.time(),
+                    ),
+                )
+            self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev_cursor})
+            after = self._coverage_in(conn)
+            next_q = self._after_answer(asked, role, asked_leaf, after)
+            self._save_cursor(conn)
+        changes = tuple(
+            CoverageChange(leaf_id, before[leaf_id].status, after[leaf_id].status)
+            for leaf_id in attach
+            if before[leaf_id].status != after[leaf_id].status
+        )
+        message = self._describe_answer(asked_leaf, attach, after, matches, notes)
+        return Reply("answer" if next_q else "done", message, next_q, matches, tuple(attach), changes)
+
+    def _coverage_in(self, conn: Any) -> dict[str, LeafCoverage]:
+        # same connection: sees this transaction's uncommitted rows
+        return self.coverage()
+
+    def _after_answer(
+        self, asked: str | None, role: str, asked_leaf: str | None, cov: dict[str, LeafCoverage]
+    ) -> Question | None:
+        c = self.cursor
+        if role == "opening" and asked:
+            c.opened = [*c.opened, asked]
+            first = next(
+                (
+                    leaf.id
+                    for leaf in self.kb.leaves_under(asked)
+                    if self._in_scope(leaf.id)
+                    and cov[leaf.id].status != "covered"
+                    and cov[leaf.id].status != "na"
+                ),
+                None,
+            )
+            if first is not None:
+                c.target, c.role, c.dimension = first, "probe", None
+                return self._build_question(first, "probe", None)
+            return self._advance(save=False, after=asked)
+        if asked_leaf:
+            status = cov[asked_leaf]
+            asked_count = c.followups.get(asked_leaf, 0)
+            if status.status == "partial" and status.missing and asked_count < MAX_FOLLOWUPS:
+                dimension = status.missing[0]
+                c.followups = {**c.followups, asked_leaf: asked_count + 1}
+                c.target, c.role, c.dimension = asked_leaf, "followup", dimension
+                return self._build_question(asked_leaf, "followup", dimension)
+            if status.status == "uncovered" and role == "probe":
+                c.probes = {**c.probes, asked_leaf: c.probes.get(asked_leaf, 0) + 1}
+        return self._advance(save=False, after=asked_leaf)
+
+    def _describe_answer(
+        self, asked_leaf: str | None, attach: dict[str, float | None], cov: dict[str, LeafCoverage],
+        matches: tuple[Match, ...], notes: list[str],
+    ) -> str:  # fmt: skip
+        lang = self.lang
+        lines = list(notes)
+        if not attach:
+            lines.append(
+                _t(lang, "这段回答没有对应到评价准则的条款,已记录但未作为证据。可以换个说法,或用 /assign 条款号 指定。",
+                   "This answer did not match any clause; it is kept but not used as evidence. Rephrase it, or use /assign ID.")
+            )  # fmt: skip
+            return "\n".join(lines)
+        for leaf_id in attach:
+            node = self.kb.get(leaf_id)
+            status = cov[leaf_id]
+            label = (
+                _t(lang, "已记为证据", "recorded as evidence for")
+                if leaf_id == asked_leaf
+                else _t(lang, "同时匹配到", "also matched")
+            )
+            lines.append(
+                f"{SYMBOL[status.status]} {label}: {leaf_id} {node.title.get(lang) if node else ''} — {status.reason(lang)}"
+            )
+        if asked_leaf and asked_leaf not in attach and matches:
+            lines.append(
+                _t(lang, f"这段回答更像是在说 {matches[0].leaf_id},而不是刚才问的 {asked_leaf}。",
+                   f"This answer reads more like {matches[0].leaf_id} than the clause asked ({asked_leaf}).")
+            )  # fmt: skip
+        return "\n".join(lines)
+
+    def skip(self) -> Reply:
+        """Leave the current leaf for now and go to the next one."""
+        self._writable()
+        prev = self.cursor.to_json()
+        target = self.cursor.target
+        leaf = target if target and self.kb.get(target) and self.kb.get(target).is_leaf else None  # type: ignore[union-attr]
+        with self.store.transaction() as conn:
+            if leaf and leaf not in self.cursor.skipped:
+                self.cursor.skipped = [*self.cursor.skipped, leaf]
+            if self.cursor.role == "opening" and target:
+                self.cursor.opened = [*self.cursor.opened, target]
+                first = next((x.id for x in self.kb.leaves_under(target) if self._in_scope(x.id)), None)
+                q = self._advance(save=False, after=None if first is None else _before(self._leaves, first))
+            else:
+                q = self._advance(save=False, after=target)
+            self._step(conn, "move", {"cursor": prev})
+            self._save_cursor(conn)
+        return Reply(
+            "info" if q else "done",
+            _t(self.lang, "好的,先跳过。", "Skipped for now.") if q else self._done_text(),
+            q,
+        )
+
+    def goto(self, ref: str) -> Reply:
+        """Ask about a given clause next (a leaf's probe, or an item's opening)."""
+        self._writable()
+        node = self.resolve(ref)
+        prev = self.cursor.to_json()
+        c = self.cursor
+        if node.is_leaf:
+            c.target, c.role, c.dimension = node.id, "probe", None
+        elif node.level == "item" and node.id in self.dialogues.openings:
+            c.target, c.role, c.dimension = node.id, "opening", None
+        else:
+            leaves = [leaf for leaf in self.kb.leaves_under(node.id)]
+            if not leaves:
+                raise InterviewError(
+                    _t(self.lang, f"{node.id} 下没有可提问的条款", f"no clause to ask under {node.id}")
+                )
+            c.target, c.role, c.dimension = leaves[0].id, "probe", None
+        with self.store.transaction() as conn:
+            self._step(conn, "move", {"cursor": prev})
+            self._save_cursor(conn)
+        return Reply(
+            "info",
+            _t(self.lang, f"转到 {node.id} {node.title.zh}", f"Going to {node.id} {node.title.en}"),
+            self.current_question(),
+        )
+
+    def resolve(self, ref: str) -> Node:
+        node = self.kb.resolve(ref)
+        if node is None:
+            hits = self.kb.search(ref, limit=3)
+            hint = "、".join(f"{h.node.id} {h.node.title.get(self.lang)}" for h in hits)
+            raise InterviewError(
+                _t(self.lang, f"没有条款 {ref!r}。" + (f"你是不是要找:{hint}" if hint else ""),
+                   f"No clause {ref!r}." + (f" Did you mean: {hint}" if hint else ""))
+            )  # fmt: skip
+        return node
+
+    def _leaf(self, ref: str) -> Node:
+        node = self.resolve(ref)
+        if not node.is_leaf or node.kind == "profile":
+            leaves = ", ".join(x.id for x in self.kb.leaves_under(node.id)[:6])
+            raise InterviewError(
+                _t(
+                    self.lang,
+                    f"{node.id} 不是最末级条款;请指定其下的条款,如 {leaves}",
+                    f"{node.id} is not a leaf; name one under it, e.g. {leaves}",
+                )
+            )
+        return node
+
+    def _last_answer_id(self) -> int | None:
+        answers = self.store.answers(self.session.id)
+        return answers[-1].id if answers else None
+
+    def assign(self, ref: str) -> Reply:
+        """Attach the last answer as evidence to another leaf."""
+        self._writable()
+        leaf = self._leaf(ref)
+        answers = self.store.answers(self.session.id)
+        if not answers:
+            raise InterviewError(_t(self.lang, "还没有回答可以指定", "there is no answer to assign yet"))
+        last = answers[-1]
+        if any(e.answer_id == last.id and e.leaf_id == leaf.id for e in self.store.evidence(self.session.id)):
+            raise InterviewError(
+                _t(
+                    self.lang,
+                    f"上一段回答已经是 {leaf.id} 的证据",
+                    f"the last answer is already evidence for {leaf.id}",
+                )
+            )
+        before = self.coverage()[leaf.id].status
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
+                " VALUES (?, ?, ?, ?, NULL, 'assigned', ?, ?)",
+                (self.session.id, last.id, leaf.id, last.text, last.author, time.time()),
+            )
+            self._step(conn, "assign", {"evidence_id": cur.lastrowid})
+        after = self.coverage()[leaf.id]
+        return Reply(
+            "info",
+            f"{SYMBOL[after.status]} " + _t(self.lang, f"已把上一段回答记为 {leaf.id} {leaf.title.zh} 的证据 — {after.reason_zh}",
+                                            f"The last answer is now evidence for {leaf.id} {leaf.title.en} — {after.reason_en}"),
+            self.current_question(), attached=(leaf.id,), changes=_change(leaf.id, before, after.status),
+        )  # fmt: skip
+
+    def detach(self, ref: str) -> Reply:
+        """Take the last answer's evidence off a leaf (or, if none, all of the leaf's evidence)."""
+        self._writable()
+        leaf = self._leaf(ref)
+        rows = self.evidence_for(leaf.id)
+        last = self._last_answer_id()
+        chosen = [e for e in rows if e.answer_id == last] or rows
+        if not chosen:
+            raise InterviewError(
+                _t(self.lang, f"{leaf.id} 还没有证据", f"{leaf.id} has no evidence to detach")
+            )
+        before = self.coverage()[leaf.id].status
+        with self.store.transaction() as conn:
+            conn.executemany("UPDATE evidence SET active = 0 WHERE id = ?", [(e.id,) for e in chosen])
+            self._step(conn, "detach", {"evidence_ids": [e.id for e in chosen]})
+        after = self.coverage()[leaf.id]
+        return Reply(
+            "info", _t(self.lang, f"已从 {leaf.id} 移除 {len(chosen)} 条证据 — {after.reason_zh}", f"Detached {len(chosen)} piece(s) of evidence from {leaf.id} — {after.reason_en}"),
+            self.current_question(), changes=_change(leaf.id, before, after.status),
+        )  # fmt: skip
+
+    def mark_na(self, ref: str, reason: str) -> Reply:
+        """Mark a leaf (or every leaf under a clause) not applicable, with a reason."""
+        self._writable()
+        reason = clean(reason).strip()
+        if not reason:
+            raise InterviewError(
+                _t(self.lang, "请说明不适用的理由:/na 条款号 理由", "give a reason: /na ID REASON")
+            )
+        node = self.resolve(ref)
+        leaves = self.kb.leaves_under(node.id)
+        current = self.store.na(self.session.id)
+        before = self.coverage()
+        with self.store.transaction() as conn:
+            previous = {leaf.id: current.get(leaf.id) for leaf in leaves}
+            conn.executemany(
+                "INSERT OR REPLACE INTO na (session_id, leaf_id, reason) VALUES (?, ?, ?)",
+                [(self.session.id, leaf.id, reason) for leaf in leaves],
+            )
+            self._step(conn, "na", {"previous": previous})
+        changes = tuple(
+            CoverageChange(leaf.id, before[leaf.id].status, "na")
+            for leaf in leaves
+            if before[leaf.id].status != "na"
+        )
+        q = self.current_question()
+        if self.cursor.target in {leaf.id for leaf in leaves}:
+            q = self._advance(save=True)
+        return Reply(
+            "info",
+            _t(
+                self.lang, f"已将 {node.id} 标为不适用:{reason}", f"Marked {node.id} not applicable: {reason}"
+            ),
+            q,
+            changes=changes,
+        )
+
+    def set_score(self, ref: str, percent: int | str) -> Reply:
+        """Set an item's percentage; replies with the band descriptor and the new total."""
+        self._writable()
+        node = self.resolve(ref)
+        item = node if node.level == "item" else None
+        if item is None:
+            raise InterviewError(
+                _t(
+                    self.lang,
+                    f"评分针对评分项(如 4.3.3),{node.id} 不是评分项",
+                    f"scores are set per item (e.g. 4.3.3); {node.id} is not an item",
+                )
+            )
+        try:
+            value = check_percent(percent)
+        except ScoreError as exc:
+            raise InterviewError(str(exc)) from exc
+        previous = self.store.scores(self.session.id).get(item.id)
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO scores (session_id, item_id, percent) VALUES (?, ?, ?)",
+                (self.session.id, item.id, value),
+            )
+            self._step(conn, "score", {"item": item.id, "previous": previous})
+        summary = next(s for s in self.items() if s.item.id == item.id)
+        band = summary.score.band
+        lines = [
+            _t(self.lang, f"{item.id} {item.title.zh}:{value}% × {item.points} 分 = {summary.score.earned} 分",
+               f"{item.id} {item.title.en}: {value}% × {item.points} = {summary.score.earned} points"),
+        ]  # fmt: skip
+        if band is not None:
+            lines.append(f"[{band.label()}] {band.text(self.lang)}")
+        if summary.score.over_scored:
+            lines.append(
+                _t(
+                    self.lang,
+                    "注意:该项评分较高,但多数条款还没有证据覆盖。",
+                    "Note: scored high while most of its leaves have no evidence.",
+                )
+            )
+        lines.append(
+            _t(self.lang, f"总分 {self.total_points()} / 1000", f"Total {self.total_points()} / 1000")
+        )
+        return Reply("info", "\n".join(lines), self.current_question())
+
+    def undo(self) -> Reply:
+        """Take back the last step (an answer with its evidence, an assignment, a score …)."""
+        self._writable()
+        step = self.store.last_step(self.session.id)
+        if step is None:
+            raise InterviewError(_t(self.lang, "没有可以撤销的操作", "nothing to undo"))
+        step_id, action, payload = step
+        sid = self.session.id
+        with self.store.transaction() as conn:
+            if action == "answer":
+                conn.execute(
+                    "DELETE FROM answers WHERE id = ? AND session_id = ?", (payload["answer_id"], sid)
+                )
+            elif action == "assign":
+                conn.execute(
+                    "DELETE FROM evidence WHERE id = ? AND session_id = ?", (payload["evidence_id"], sid)
+                )
+            elif action == "detach":
+                conn.executemany(
+                    "UPDATE evidence SET active = 1 WHERE id = ?", [(i,) for i in payload["evidence_ids"]]
+                )
+            elif action == "na":
+                for leaf_id, reason in payload["previous"].items():
+                    if reason is None:
+                        conn.execute("DELETE FROM na WHERE session_id = ? AND leaf_id = ?", (sid, leaf_id))
+                    else:
+                        conn.execute("INSERT OR REPLACE INTO na VALUES (?, ?, ?)", (sid, leaf_id, reason))
+            elif action == "score":
+                if payload["previous"] is None:
+                    conn.execute(
+                        "DELETE FROM scores WHERE session_id = ? AND item_id = ?", (sid, payload["item"])
+                    )
+                else:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO scores (session_id, item_id, percent) VALUES (?, ?, ?)",
+                        (sid, payload["item"], payload["previous"]),
+                    )
+            if "cursor" in payload:
+                self.cursor = Cursor.from_json(payload["cursor"])
+                self._save_cursor(conn)
+            conn.execute("DELETE FROM steps WHERE id = ?", (step_id,))
+        names = {"answer": ("回答", "the answer"), "assign": ("指定", "the assignment"), "detach": ("移除", "the detachment"),
+                 "na": ("不适用标记", "the not-applicable mark"), "score": ("评分", "the score"), "move": ("跳转", "the move")}  # fmt: skip
+        zh, en = names.get(action, (action, action))
+        return Reply(
+            "info",
+            _t(self.lang, f"已撤销上一步({zh})。", f"Undid the last step ({en})."),
+            self.current_question(),
+        )
+
+    def _done_text(self) -> str:
+        return _t(self.lang, "范围内的条款都已有证据覆盖或标为不适用。用 /gaps 查看,或 /score 评分。",
+                  "Every clause in scope is covered or marked not applicable. See /gaps, or set scores with /score.")  # fmt: skip
+
+    def set_lang(self, lang: Lang) -> None:
+        self.lang = lang
+
+    # --- report -------------------------------------------------------------------------------------
+
+    def report(self) -> dict[str, Any]:
+        """Coverage and scores as a stable JSON contract (see README)."""
+        cov = self.coverage()
+        evidence: dict[str, list[dict[str, Any]]] = {}
+        for e in self.store.evidence(self.session.id):
+            evidence.setdefault(e.leaf_id, []).append(
+                {
+                    "text": e.text,
+                    "source": e.source,
+                    "score": e.score,
+                    "answer_id": e.answer_id,
+                    "author": e.author,
+                }
+            )
+        return {
+            "session": self.session.name,
+            "company": self.session.company,
+            "framework": FRAMEWORK,
+            "leaves": [
+                {"id": leaf.id, "item": (self.kb.item_of(leaf.id) or leaf).id, "title": leaf.title.get(self.lang),
+                 "status": cov[leaf.id].status, "reason": cov[leaf.id].reason(self.lang), "evidence": evidence.get(leaf.id, [])}
+                for leaf in self.kb.leaves()
+            ],
+            "items": [
+                {"id": s.item.id, "title": s.item.title.get(self.lang), "points": s.item.points,
+                 "coverage": None if s.coverage is None else round(s.coverage, 3),
+                 "score_percent": s.score.percent, "score_points": s.score.earned,
+                 "band": s.score.band.text(self.lang) if s.score.band else None, "over_scored": s.score.over_scored}
+                for s in self.items()
+            ],
+            "categories": [
+                {"id": c.id, "points": c.points, "coverage": round(share, 3), "score_points": round(earned, 1)}
+                for c, share, earned in self.categories()
+            ],
+            "total_points": self.total_points(),
+            "coverage": round(self.overall_coverage(), 3),
+            "gaps": [
+                {"id": g.leaf_id, "item": g.item_id, "item_points": g.item_points, "status": g.status, "reason": g.reason, "question": g.question}
+                for g in self.gaps()
+            ],
+        }  # fmt: skip
+
+
+def _change(leaf_id: str, before: str, after: str) -> tuple[CoverageChange, ...]:
+    return (CoverageChange(leaf_id, before, after),) if before != after else ()
+
+
+def _before(leaves: list[Node], leaf_id: str) -> str | None:
+    ids = [leaf.id for leaf in leaves]
+    i = ids.index(leaf_id) if leaf_id in ids else 0
+    return ids[i - 1] if i > 0 else None
+
+
+__all__ = ["Interview", "InterviewError", "Question", "Reply", "StorageError", "replace"]
