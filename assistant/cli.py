@@ -36,6 +36,13 @@ def _common(parser: argparse.ArgumentParser, *, sub: bool) -> None:
         metavar="PATH",
         help="a knowledge-base YAML file or folder instead of the built-in GB/T 19580-2012",
     )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="the SQLite session store (default: in the user data folder)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +72,37 @@ def build_parser() -> argparse.ArgumentParser:
         "--jsonl",
         action="store_true",
         help="read one query per line on stdin, write one JSON object per line",
+    )
+    _common(p, sub=True)
+
+    p = subs.add_parser("chat", help="a guided interview in the terminal (line-based chat)")
+    p.add_argument("--session", metavar="NAME", help="resume this session")
+    p.add_argument("--new", metavar="NAME", help="start a new session with this name")
+    p.add_argument("--company", default="", help="the company's name (new sessions)")
+    p.add_argument(
+        "--order",
+        choices=("standard", "value"),
+        default="standard",
+        help="standard clause order, or the most valuable gap next (new sessions)",
+    )
+    p.add_argument("--scope", metavar="ID", help="only a category or item, e.g. 4.3 (new sessions)")
+    _common(p, sub=True)
+
+    p = subs.add_parser("report", help="coverage, gaps and scores of a session")
+    p.add_argument("session", help="session name")
+    p.add_argument("--format", choices=("json", "md", "text"), default="text")
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    _common(p, sub=True)
+
+    p = subs.add_parser("sessions", help="list, show, rename, delete, export or import sessions")
+    p.add_argument(
+        "action", nargs="?", default="list", choices=("list", "show", "rename", "delete", "export", "import")
+    )
+    p.add_argument(
+        "names",
+        nargs="*",
+        help="list | show NAME | rename OLD NEW | delete NAME | export NAME FILE | import FILE [NEW_NAME]",
     )
     _common(p, sub=True)
     return parser
@@ -183,11 +221,153 @@ def cmd_default(args: argparse.Namespace) -> int:
     return run_app(kb_path=_opt(args, "kb"), lang=args.lang)
 
 
+def _services(args: argparse.Namespace):
+    from assistant.services import build_services
+
+    return build_services(_opt(args, "kb"), _opt(args, "db"))
+
+
+def _store(args: argparse.Namespace):
+    from assistant.paths import default_db
+    from assistant.storage import Store
+
+    return Store(_opt(args, "db") or default_db())
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    import time
+
+    from assistant.interview import Interview
+    from assistant.paths import history_file
+    from tui.chat import run_chat
+
+    services = _services(args)
+    store = services.store
+    if args.new:
+        name, create = args.new, True
+    elif args.session:
+        name, create = args.session, False
+    else:
+        latest = store.latest_session()
+        name, create = (latest.name, False) if latest else (time.strftime("自评-%Y%m%d-%H%M"), True)
+    interview = Interview.open(
+        store, name, services.kb, services.dialogues, services.matcher, create=create, lang=args.lang,
+        order=args.order, scope=args.scope, company=args.company,
+    )  # fmt: skip
+    try:
+        return run_chat(interview, history=history_file())
+    finally:
+        interview.close()
+        store.close()
+
+
+def _write_output(text: str, path: Path | None, force: bool) -> int:
+    if path is None:
+        out(text)
+        return EXIT_OK
+    if not path.parent.exists():
+        err(f"error: no such folder: {path.parent}")
+        return EXIT_FAIL
+    if path.exists() and not force:
+        err(f"error: {path} exists; use --force to overwrite it")
+        return EXIT_FAIL
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(path)
+    err(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from assistant.interview import Interview
+    from assistant.views import coverage_text, gaps_text
+
+    services = _services(args)
+    interview = Interview.open(
+        services.store,
+        args.session,
+        services.kb,
+        services.dialogues,
+        services.matcher,
+        lang=args.lang,
+        read_only=True,
+    )
+    if args.format == "json":
+        text = json.dumps(interview.report(), ensure_ascii=False, indent=1)
+    elif args.format == "md":
+        text = gaps_text(interview, markdown=True)
+    else:
+        text = coverage_text(interview) + "\n\n" + gaps_text(interview)
+    return _write_output(text, args.output, args.force)
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    import time
+
+    store = _store(args)
+    names = args.names
+    need = {"list": 0, "show": 1, "rename": 2, "delete": 1, "export": 2, "import": 1}[args.action]
+    if len(names) < need:
+        err(f"error: 'sessions {args.action}' needs {need} argument(s); see zhuoyue sessions --help")
+        return EXIT_USAGE
+    if args.action == "list":
+        rows = store.sessions()
+        if not rows:
+            out(
+                "还没有会话。用 zhuoyue chat --new 名称 开始。"
+                if args.lang == "zh"
+                else "No sessions yet. Start one with zhuoyue chat --new NAME."
+            )
+        for row in rows:
+            answers = len(store.answers(row.id))
+            stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.updated))
+            out(f"{row.name}\t{row.company}\t{answers} answers\t{stamp}")
+    elif args.action == "show":
+        row = store.session(names[0])
+        evidence = store.evidence(row.id)
+        out(
+            f"{row.name} ({row.company}) · {row.framework} · order {row.order_mode} · scope {row.scope or 'all'}"
+        )
+        out(
+            f"answers {len(store.answers(row.id))} · evidence {len(evidence)} on {len({e.leaf_id for e in evidence})} leaves"
+            f" · scores {len(store.scores(row.id))} · not applicable {len(store.na(row.id))}"
+        )
+    elif args.action == "rename":
+        store.rename(names[0], names[1])
+        out(f"renamed {names[0]} → {names[1]}")
+    elif args.action == "delete":
+        store.delete(names[0])
+        out(f"deleted {names[0]}")
+    elif args.action == "export":
+        data = store.export_session(names[0])
+        return _write_output(json.dumps(data, ensure_ascii=False, indent=1), Path(names[1]), force=False)
+    else:
+        from assistant.storage import StorageError
+
+        path = Path(names[0])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StorageError(f"cannot read {path}: {exc}") from exc
+        row = store.import_session(data, name=names[1] if len(names) > 1 else None)
+        out(f"imported {row.name}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "clauses": cmd_clauses,
     "check": cmd_check,
     "match": cmd_match,
+    "chat": cmd_chat,
+    "report": cmd_report,
+    "sessions": cmd_sessions,
 }
+
+
+# Errors whose message is meant for the user (named, so this module imports none of them eagerly).
+_USER_ERRORS = {
+    "StorageError", "SessionLocked", "SessionNotFound", "InterviewError", "MatcherError", "DialogueError", "ScoreError",
+}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,6 +382,11 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             err(f"error: {problem}")
         return EXIT_FAIL
+    except Exception as exc:  # user-facing errors of the core carry their own message
+        if type(exc).__name__ in _USER_ERRORS:
+            err(f"error: {exc}")
+            return EXIT_FAIL
+        raise
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

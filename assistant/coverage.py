@@ -38,12 +38,13 @@ _CUES: dict[str, re.Pattern[str]] = {
     "deployment": re.compile(
         r"全部|所有|各部门|各单位|各分公司|各子公司|各事业部|各车间|各班组|各层级|各级|覆盖|推广|全员|全公司|全集团|"
         r"分子公司|下属|一线|基层|层层|逐级|分解到|落实到|延伸到|各区域|各门店|各网点|各产品线|全面|普及|"
+        r"全国|各地|大区|各个|每个(?:部门|车间|门店|网点|分厂|工厂|科室|项目)|都按|都要|统一|所有的|"
         r"all (?:units|departments|sites|staff|employees|plants|branches|levels)|every (?:unit|department|site|plant|branch|level)|"
         r"across|company-wide|organisation-wide|organization-wide|rolled out|roll-out|cascad|coverage|deployed|throughout"
     ),
     "learning": re.compile(
         r"评价|评估|改进|优化|完善|修订|复盘|回顾|总结|对标|借鉴|学习|调整|升级|迭代|PDCA|持续改进|纠正|"
-        r"检讨|分析原因|根本原因|效果验证|有效性|审核|诊断|"
+        r"检讨|分析原因|根本原因|效果验证|有效性|审核|评审|诊断|重新|改版|改成|改为|修改|更新|换成|"
         r"review|evaluat|assess|improv|revis|refin|lesson|benchmark|updat|adjust|pdca|learn|audit|root cause|redesign"
     ),
     "integration": re.compile(

@@ -42,6 +42,9 @@ MAX_ANSWER_CHARS = 20_000
 MAX_FOLLOWUPS = 2
 #: Other leaves get the evidence when they score at least this share of the best match.
 ATTACH_RELATIVE = 0.6
+#: … and at least this score: a clear statement about a leaf scores 0.1 or more,
+#: while a short follow-up answer brushes many leaves at 0.03–0.05.
+ATTACH_MIN_SCORE = 0.07
 ATTACH_MAX_OTHERS = 4
 
 ORDERS = ("standard", "value")
@@ -412,19 +415,26 @@ class Interview:
         if asked_leaf:
             item = self.kb.item_of(asked_leaf)
             by_id = {m.leaf_id: m.score for m in matches}
-            relevant = asked_leaf in by_id or (matches and item is not None and matches[0].item_id == item.id)
+            same_item = bool(matches) and item is not None and matches[0].item_id == item.id
+            relevant = asked_leaf in by_id or same_item
             if role == "followup":
-                relevant = relevant or bool(matches) or bool(dimensions(text))
+                # "we do it in all twelve plants" is about the asked leaf even though it
+                # matches little; a clear statement about another clause is not
+                elsewhere = bool(matches) and matches[0].score >= ATTACH_MIN_SCORE and not same_item
+                relevant = relevant or (bool(dimensions(text)) and not elsewhere)
             if relevant:
                 attach[asked_leaf] = by_id.get(asked_leaf)
         if matches:
             best = matches[0].score
-            others = [m for m in matches if m.score >= ATTACH_RELATIVE * best and m.leaf_id not in attach]
+            floor = max(ATTACH_RELATIVE * best, ATTACH_MIN_SCORE)
+            others = [m for m in matches if m.score >= floor and m.leaf_id not in attach]
             if role == "opening" and asked:
                 # an answer to an item's opening question is evidence for the item's leaves it matches
                 others += [
                     m for m in matches if m.item_id == asked and m.leaf_id not in attach and m not in others
                 ]
+            if not attach and not others and best >= ATTACH_MIN_SCORE / 2:
+                others = [matches[0]]  # a weaker answer still counts for its single best clause
             for m in others[: ATTACH_MAX_OTHERS + (1 if not attach else 0)]:
                 attach[m.leaf_id] = m.score
         before = self.coverage()
@@ -567,6 +577,9 @@ class Interview:
         node = self.resolve(ref)
         prev = self.cursor.to_json()
         c = self.cursor
+        item = self.kb.item_of(node.id)
+        if item is not None and item.id != node.id and item.id not in c.opened:
+            c.opened = [*c.opened, item.id]  # going straight to a leaf skips its item's opening
         if node.is_leaf:
             c.target, c.role, c.dimension = node.id, "probe", None
         elif node.level == "item" and node.id in self.dialogues.openings:

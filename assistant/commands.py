@@ -1,0 +1,147 @@
+"""Slash commands shared by both front ends: parsing, suggestions and dispatch to the engine.
+
+A command returns a Reply (or text for the read-only views); an unknown
+command or id gets the closest suggestions; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.interview import Interview, InterviewError, Reply
+from assistant.views import coverage_text, gaps_text, help_text
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: str
+    zh: str
+    en: str
+    takes_clause: bool = False
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("next", "", "下一个问题", "next question"),
+    Command("skip", "", "先跳过这个条款", "skip this clause for now"),
+    Command("goto", "ID", "转到某个条款", "go to a clause", True),
+    Command("gaps", "", "差距清单", "gap list"),
+    Command("coverage", "", "各评分项覆盖情况和得分", "coverage and scores by item"),
+    Command("score", "ITEM PCT", "为评分项打分(0–100,步长5)", "score an item (0–100 in steps of 5)", True),
+    Command("assign", "ID", "把上一段回答记为某条款的证据", "attach the last answer to a clause", True),
+    Command("detach", "ID", "把上一段回答从某条款移除", "detach the last answer from a clause", True),
+    Command("na", "ID REASON", "标记条款不适用", "mark a clause not applicable", True),
+    Command("undo", "", "撤销上一步", "undo the last step"),
+    Command(
+        "export", "PATH", "导出(.json 整个会话,.md 差距清单)", "export (.json whole session, .md gap list)"
+    ),
+    Command("lang", "[zh|en]", "切换中文/英文", "switch Chinese/English"),
+    Command("help", "", "帮助", "help"),
+    Command("quit", "", "保存并退出", "save and quit"),
+)
+BY_NAME = {c.name: c for c in COMMANDS}
+
+
+class QuitRequested(Exception):
+    """/quit: the front end closes the session and leaves."""
+
+
+def suggest(word: str) -> list[str]:
+    """Closest command names to a mistyped one."""
+    from rapidfuzz import process  # only needed on a typo
+
+    return [name for name, score, _ in process.extract(word, list(BY_NAME), limit=3) if score >= 50]
+
+
+def run(interview: Interview, line: str, *, on_lang: Callable[[str], None] | None = None) -> Reply:
+    """Carry out one slash command; InterviewError carries a message for the user."""
+    lang = interview.lang
+    name, _, rest = line.strip().lstrip("/").partition(" ")
+    name, rest = name.lower(), rest.strip()
+    if name not in BY_NAME:
+        close = suggest(name)
+        hint = ("、".join(f"/{c}" for c in close)) if close else "/help"
+        raise InterviewError(
+            f"没有命令 /{name}。你是不是要用:{hint}"
+            if lang == "zh"
+            else f"Unknown command /{name}. Did you mean: {hint}"
+        )
+    if name in ("next", "skip"):
+        return interview.skip()
+    if name == "goto":
+        return interview.goto(_need(rest, "goto ID", lang))
+    if name == "gaps":
+        return Reply("info", gaps_text(interview, limit=12), interview.current_question())
+    if name == "coverage":
+        return Reply("info", coverage_text(interview), interview.current_question())
+    if name == "score":
+        parts = rest.split()
+        if len(parts) != 2:
+            raise InterviewError("用法:/score 4.3.3 40" if lang == "zh" else "usage: /score 4.3.3 40")
+        return interview.set_score(parts[0], parts[1])
+    if name == "assign":
+        return interview.assign(_need(rest, "assign ID", lang))
+    if name == "detach":
+        return interview.detach(_need(rest, "detach ID", lang))
+    if name == "na":
+        ref, _, reason = rest.partition(" ")
+        return interview.mark_na(_need(ref, "na ID REASON", lang), reason)
+    if name == "undo":
+        return interview.undo()
+    if name == "export":
+        path = Path(_need(rest, "export PATH", lang)).expanduser()
+        written = export(interview, path)
+        return Reply(
+            "info",
+            f"已导出到 {written}" if lang == "zh" else f"Exported to {written}",
+            interview.current_question(),
+        )
+    if name == "lang":
+        new = rest or ("en" if lang == "zh" else "zh")
+        if new not in ("zh", "en"):
+            raise InterviewError(
+                "用法:/lang zh 或 /lang en" if lang == "zh" else "usage: /lang zh or /lang en"
+            )
+        interview.set_lang(new)  # type: ignore[arg-type]
+        if on_lang:
+            on_lang(new)
+        return Reply(
+            "info", "已切换为中文。" if new == "zh" else "Switched to English.", interview.current_question()
+        )
+    if name == "help":
+        return Reply("info", help_text(lang), None)
+    raise QuitRequested
+
+
+def _need(value: str, usage: str, lang: str) -> str:
+    if not value:
+        raise InterviewError(f"用法:/{usage}" if lang == "zh" else f"usage: /{usage}")
+    return value
+
+
+def export(interview: Interview, path: Path, *, force: bool = True) -> Path:
+    """Write the session: .json is the whole re-importable session, .md the gap list."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        text = json.dumps(
+            interview.store.export_session(interview.session.name), ensure_ascii=False, indent=1
+        )
+    elif suffix in (".md", ".markdown"):
+        text = gaps_text(interview, markdown=True)
+    else:
+        raise InterviewError(
+            f"不支持的导出格式 {suffix or '(无扩展名)'};请用 .json 或 .md"
+            if interview.lang == "zh"
+            else f"unsupported export format {suffix or '(none)'}; use .json or .md"
+        )
+    if not path.parent.exists():
+        raise InterviewError(
+            f"文件夹不存在:{path.parent}" if interview.lang == "zh" else f"no such folder: {path.parent}"
+        )
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(path)  # never leave a half-written file behind
+    return path
