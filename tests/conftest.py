@@ -48,3 +48,29 @@ def run_cli(
         cwd=ROOT,
         timeout=120,
     )
+
+
+@pytest.fixture(scope="session")
+def dialogues(kb):
+    from dialogues.loader import load_dialogues
+
+    return load_dialogues(kb)
+
+
+@pytest.fixture
+def store(tmp_path):
+    from assistant.storage import Store
+
+    s = Store(tmp_path / "sessions.sqlite3")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def interview(kb, dialogues, matcher, store):
+    """A fresh session scoped to 4.3, in standard order."""
+    from assistant.interview import Interview
+
+    iv = Interview.open(store, "test", kb, dialogues, matcher, create=True, scope="4.3")
+    yield iv
+    iv.close()

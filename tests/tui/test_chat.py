@@ -1,0 +1,112 @@
+"""The prompt-toolkit chat: plain-text pipe mode, completion, and the headless REPL."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
+
+from tests.conftest import run_cli
+from tui.chat import Chat, ChatCompleter
+
+ANSWERS = [
+    "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进,全部分公司都执行。",
+    "每年委托第三方开展顾客满意度测评,按顾客群分别设计问卷,覆盖全部区域,结果用于改进。",
+]
+
+
+def test_done_when_pipe_interview_then_report(tmp_path):
+    """The issue's acceptance run: a piped interview, then the JSON report."""
+    db = tmp_path / "x.db"
+    script = "\n".join([*ANSWERS, "/gaps", "/quit"]) + "\n"
+    chat = run_cli("chat", "--new", "demo", "--db", str(db), input=script)
+    assert chat.returncode == 0, chat.stderr
+    assert "4.3.3.2.3" in chat.stdout and "差距清单" in chat.stdout
+    report = run_cli("report", "demo", "--db", str(db), "--format", "json")
+    data = json.loads(report.stdout)
+    status = {leaf["id"]: leaf["status"] for leaf in data["leaves"]}
+    assert status["4.3.3.2.3"] in ("covered", "partial")
+    assert status["4.3.3.3.1"] in ("covered", "partial")
+    gap_ids = {g["id"] for g in data["gaps"]}
+    assert "4.1.2.1" in gap_ids and "4.3.3.2.3" not in gap_ids
+    assert data["total_points"] == 0
+
+
+def test_chat_in_english_and_unknown_command_suggestions(tmp_path):
+    db = tmp_path / "en.db"
+    result = run_cli(
+        "chat", "--new", "en", "--lang", "en", "--db", str(db), input="/gasp\n/goto 9.9\n/quit\n"
+    )
+    assert "Did you mean: /gaps" in result.stdout
+    assert "No clause '9.9'" in result.stdout
+    assert "Saved. Goodbye." in result.stdout
+
+
+def test_end_of_input_leaves_cleanly_with_everything_saved(tmp_path):
+    db = tmp_path / "eof.db"
+    result = run_cli("chat", "--new", "eof", "--db", str(db), input=ANSWERS[0] + "\n")
+    assert result.returncode == 0 and "已保存" in result.stdout
+    listing = run_cli("sessions", "--db", str(db))
+    assert "eof" in listing.stdout and "1 answers" in listing.stdout
+
+
+def test_sessions_export_import_and_errors(tmp_path):
+    db = tmp_path / "s.db"
+    run_cli("chat", "--new", "a", "--db", str(db), input=ANSWERS[0] + "\n/quit\n")
+    out = tmp_path / "a.json"
+    assert run_cli("sessions", "export", "a", str(out), "--db", str(db)).returncode == 0
+    assert json.loads(out.read_text())["format"] == "zhuoyue-session"
+    refused = run_cli("sessions", "export", "a", str(out), "--db", str(db))
+    assert refused.returncode == 1 and "exists" in refused.stderr
+    assert run_cli("sessions", "import", str(out), "b", "--db", str(db)).returncode == 0
+    shown = run_cli("sessions", "show", "b", "--db", str(db))
+    assert "answers 1" in shown.stdout
+    missing = run_cli("sessions", "show", "nope", "--db", str(db))
+    assert missing.returncode == 1 and "no session named 'nope'" in missing.stderr
+
+
+def test_corrupt_database_gets_a_clear_message(tmp_path):
+    db = tmp_path / "bad.db"
+    db.write_bytes(b"garbage" * 100)
+    result = run_cli("chat", "--new", "x", "--db", str(db), input="/quit\n")
+    assert result.returncode == 1 and "not a zhuoyue database" in result.stderr
+    assert db.read_bytes() == b"garbage" * 100
+
+
+def test_completer_offers_commands_and_fuzzy_clause_ids(kb):
+    completer = ChatCompleter(kb)
+    event = CompleteEvent()
+    names = [c.text for c in completer.get_completions(Document("/sc"), event)]
+    assert names == ["score"]
+    ids = [c.text for c in completer.get_completions(Document("/goto 4.3.3.2"), event)]
+    assert "4.3.3.2.3" in ids
+    by_title = [c.text for c in completer.get_completions(Document("/goto 投诉"), event)]
+    assert "4.3.3.2.3" in by_title[:3]
+    assert list(completer.get_completions(Document("plain answer"), event)) == []
+
+
+def test_headless_repl_over_pipe_input(interview):
+    """The interactive loop, driven through prompt-toolkit's pipe input."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from tui import chat as chat_module
+
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text(ANSWERS[0] + "\r/coverage\r/quit\r")
+        original = chat_module.PromptSession
+
+        def session_factory(*args, **kwargs):
+            return original(*args, input=pipe, output=DummyOutput(), **kwargs)
+
+        chat_module.PromptSession = session_factory
+        try:
+            chat_module._interactive(Chat(interview, out), None)
+        finally:
+            chat_module.PromptSession = original
+    text = out.getvalue()
+    assert "4.3.3.2.3" in text and "总分" in text
+    assert len(interview.answers()) == 1
