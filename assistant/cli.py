@@ -95,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
     _common(p, sub=True)
 
+    p = subs.add_parser("demo", help="trainer mode: play a sample company's interview step by step")
+    p.add_argument("name", nargs="?", help="demo company (manufacturer, service)")
+    _common(p, sub=True)
+
+    p = subs.add_parser("coverage", help="open a session's coverage view read-only (for projecting in class)")
+    p.add_argument("session", help="session name")
+    _common(p, sub=True)
+
     p = subs.add_parser("sessions", help="list, show, rename, delete, export or import sessions")
     p.add_argument(
         "action", nargs="?", default="list", choices=("list", "show", "rename", "delete", "export", "import")
@@ -213,12 +221,32 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_default(args: argparse.Namespace) -> int:
-    try:
-        from tui.app import run_app
-    except ImportError:  # the TUI is optional until it exists; browse instead
-        args.query, args.json = [], False
-        return cmd_clauses(args)
-    return run_app(kb_path=_opt(args, "kb"), lang=args.lang)
+    from tui.app import run_app  # Textual is imported only for the app itself
+
+    return run_app(kb_path=_opt(args, "kb"), db_path=_opt(args, "db"), lang=args.lang)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from dialogues.demos import demo_names
+    from tui.app import run_app
+
+    if args.name and args.name not in demo_names():
+        err(f"error: no demo named {args.name!r}; choose one of: {', '.join(demo_names())}")
+        return EXIT_USAGE
+    return run_app(kb_path=_opt(args, "kb"), lang=args.lang, mode="demo", demo_name=args.name)
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from tui.app import run_app
+
+    _store(args).session(args.session)  # a missing session is reported before the screen opens
+    return run_app(
+        kb_path=_opt(args, "kb"),
+        db_path=_opt(args, "db"),
+        lang=args.lang,
+        mode="coverage",
+        session=args.session,
+    )
 
 
 def _services(args: argparse.Namespace):
@@ -361,6 +389,8 @@ COMMANDS = {
     "chat": cmd_chat,
     "report": cmd_report,
     "sessions": cmd_sessions,
+    "demo": cmd_demo,
+    "coverage": cmd_coverage,
 }
 
 

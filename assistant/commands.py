@@ -43,6 +43,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("quit", "", "保存并退出", "save and quit"),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
+EXPORT_FORMATS = ".json .md"
 
 
 class QuitRequested(Exception):

@@ -41,7 +41,7 @@ MAX_ANSWER_CHARS = 20_000
 #: Follow-ups asked on one leaf before moving on.
 MAX_FOLLOWUPS = 2
 #: Other leaves get the evidence when they score at least this share of the best match.
-ATTACH_RELATIVE = 0.6
+ATTACH_RELATIVE = 0.7
 #: … and at least this score: a clear statement about a leaf scores 0.1 or more,
 #: while a short follow-up answer brushes many leaves at 0.03–0.05.
 ATTACH_MIN_SCORE = 0.07

@@ -1,0 +1,91 @@
+"""Demo companies for trainer mode: a sample interview, turn by turn, as data.
+
+Each `dialogues/demos/*.yaml` holds one company: its name and a list of turns,
+each the leaf the assessor asks about and the company's answer in zh and en.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from knowledge.base import KnowledgeBase
+from knowledge.errors import Problem
+from knowledge.loader import read_yaml
+
+
+class DemoError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(str(problems[0]))
+
+
+@dataclass(frozen=True)
+class Turn:
+    clause: str
+    zh: str
+    en: str
+
+    def answer(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Demo:
+    id: str
+    name_zh: str
+    name_en: str
+    summary_zh: str
+    summary_en: str
+    turns: tuple[Turn, ...]
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+def demo_dir() -> Path:
+    return Path(str(resources.files("dialogues") / "demos"))
+
+
+def demo_names() -> list[str]:
+    return sorted(p.stem for p in demo_dir().glob("*.yaml"))
+
+
+def load_demo(name: str, kb: KnowledgeBase) -> Demo:
+    """Load and check one demo company: every turn names an existing leaf and has both languages."""
+    path = demo_dir() / f"{name}.yaml"
+    if not path.exists():
+        known = ", ".join(demo_names())
+        raise DemoError([Problem(path, None, f"no demo named {name!r}; choose one of: {known}", "unreadable")])
+    data, problem = read_yaml(path)
+    if problem:
+        raise DemoError([problem])
+    problems: list[Problem] = []
+    try:
+        demo = data["demo"]
+        turns = []
+        for index, raw in enumerate(demo["turns"]):
+            clause = raw.get("clause")
+            answer = raw.get("answer") or {}
+            label = str(clause) if clause is not None else f"turn {index + 1}"
+            if not isinstance(clause, str) or clause not in kb or not kb.get(clause).is_leaf:  # type: ignore[union-attr]
+                problems.append(Problem(path, label, "turn must name an existing leaf (quoted id)"))
+                continue
+            if not str(answer.get("zh", "")).strip() or not str(answer.get("en", "")).strip():
+                problems.append(Problem(path, label, "answer needs zh and en text"))
+                continue
+            turns.append(Turn(clause, str(answer["zh"]).strip(), str(answer["en"]).strip()))
+        result = Demo(
+            id=str(demo.get("id", name)),
+            name_zh=str(demo["name"]["zh"]),
+            name_en=str(demo["name"]["en"]),
+            summary_zh=str(demo.get("summary", {}).get("zh", "")),
+            summary_en=str(demo.get("summary", {}).get("en", "")),
+            turns=tuple(turns),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DemoError([Problem(path, None, f"malformed demo file: missing or wrong {exc}")]) from exc
+    if problems:
+        raise DemoError(problems)
+    return result

@@ -1,0 +1,423 @@
+"""The Textual app: guided interview, trainer demo and read-only coverage view.
+
+Widgets only render what the engine returns; matching runs in a worker thread
+so typing never waits on it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
+
+from assistant import commands
+from assistant.interview import Interview, InterviewError, Reply
+from assistant.services import Services
+from dialogues.demos import Demo
+from tui.screens import ExportDialog, ScoreDialog, StartScreen
+from tui.widgets import AnswerInput, ChatLog, ClauseTree, DetailPanel, GapList, ScorePanel
+
+Mode = Literal["interview", "demo", "coverage"]
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+class ZhuoyueApp(App[None]):
+    """One app for the three uses; `mode` decides which parts are live."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "卓越绩效自评助手"
+
+    BINDINGS = [
+        # F-keys, because the answer box (a TextArea) owns the usual ctrl+z/ctrl+e editing keys
+        Binding("ctrl+n", "next", "下一题 Next"),
+        Binding("f2", "show_tab('gaps')", "差距 Gaps"),
+        Binding("f3", "show_tab('scores')", "评分 Scores"),
+        Binding("f4", "show_tab('detail')", "详情 Detail"),
+        Binding("f5", "undo", "撤销 Undo"),
+        Binding("f6", "score_current", "打分 Score"),
+        Binding("f7", "export", "导出 Export"),
+        Binding("ctrl+l", "switch_lang", "中/EN"),
+        Binding("ctrl+t", "toggle_theme", "主题 Theme"),
+        Binding("right,space", "demo_forward", "前进 →", show=False),
+        Binding("left", "demo_back", "后退 ←", show=False),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        lang: str = "zh",
+        mode: Mode = "interview",
+        session: str | None = None,
+        demo: Demo | None = None,
+        ask_start: bool = True,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.lang = lang
+        self.mode: Mode = mode
+        self.session_name = session
+        self.demo = demo
+        self.demo_step = 0
+        self.ask_start = ask_start
+        self.interview: Interview | None = None
+        self._demo_dir: tempfile.TemporaryDirectory[str] | None = None
+
+    # --- layout -------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        kb = self.services.kb
+        yield Header(show_clock=False)
+        if self.mode == "demo":
+            yield Static("", id="demo-bar")
+        with Horizontal(id="body"):
+            with Vertical(id="tree-pane"):
+                yield ClauseTree(kb, self.lang, id="tree")
+            if self.mode != "coverage":
+                with Vertical(id="chat-pane"):
+                    yield ChatLog(id="chat")
+                    if self.mode == "interview":
+                        yield AnswerInput(id="answer", soft_wrap=True, show_line_numbers=False)
+            with TabbedContent(id="side-pane", initial="gaps" if self.mode == "coverage" else "detail"):
+                with TabPane(_t(self.lang, "详情", "Detail"), id="detail"):
+                    yield DetailPanel(id="detail-panel")
+                with TabPane(_t(self.lang, "差距", "Gaps"), id="gaps"):
+                    yield GapList(id="gap-list")
+                with TabPane(_t(self.lang, "评分", "Scores"), id="scores"):
+                    yield ScorePanel(id="score-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        if self.mode == "demo":
+            self._open_demo()
+        elif self.session_name is not None:
+            self._open_session(self.session_name, create=False)
+        elif self.ask_start:
+            last = self.services.store.latest_session()
+            self.push_screen(StartScreen(self.lang, last.name if last else None), self._started)
+
+    def _started(self, choice: tuple[str, str] | None) -> None:
+        if choice is None:
+            self.exit()
+            return
+        action, name = choice
+        if action == "resume":
+            self._open_session(name, create=False)
+        else:
+            self._open_session(self._free_name(name), create=True, company=name)
+
+    def _free_name(self, company: str) -> str:
+        taken = {s.name for s in self.services.store.sessions()}
+        name, n = company, 2
+        while name in taken:
+            name, n = f"{company} ({n})", n + 1
+        return name
+
+    def _open_session(self, name: str, *, create: bool, company: str = "") -> None:
+        s = self.services
+        try:
+            self.interview = Interview.open(
+                s.store, name, s.kb, s.dialogues, s.matcher, create=create, lang=self.lang,  # type: ignore[arg-type]
+                company=company, read_only=self.mode == "coverage",
+            )  # fmt: skip
+        except Exception as exc:  # a locked or missing session: say so and leave
+            self.exit(message=f"error: {exc}")
+            return
+        self.sub_title = self.interview.session.name
+        if self.mode == "interview":
+            chat = self.query_one(ChatLog)
+            for answer in self.interview.answers()[-6:]:  # resuming restores the latest turns
+                chat.add_answer(answer.text)
+            chat.add_question(self.interview.current_question(), self.lang)
+            self.query_one(AnswerInput).focus()
+        else:
+            self.query_one(ClauseTree).focus()
+        self.refresh_views()
+
+    def _open_demo(self) -> None:
+        from assistant.storage import Store
+
+        assert self.demo is not None
+        s = self.services
+        self._demo_dir = tempfile.TemporaryDirectory(prefix="zhuoyue-demo-")
+        store = Store(Path(self._demo_dir.name) / "demo.sqlite3")
+        self.interview = Interview.open(
+            store, self.demo.id, s.kb, s.dialogues, s.matcher, create=True, lang=self.lang,  # type: ignore[arg-type]
+            company=self.demo.name(self.lang),
+        )  # fmt: skip
+        self.sub_title = self.demo.name(self.lang)
+        self.query_one(ChatLog).add_note(
+            _t(self.lang, f"演示:{self.demo.name_zh}。{self.demo.summary_zh}\n空格或 → 前进,← 后退。",
+               f"Demo: {self.demo.name_en}. {self.demo.summary_en}\nSpace or → to go forward, ← to go back.")
+        )  # fmt: skip
+        self.query_one(ClauseTree).focus()
+        self._demo_bar()
+        self.refresh_views()
+
+    def on_unmount(self) -> None:
+        if self.interview is not None:
+            self.interview.close()
+            if self.mode == "demo":
+                self.interview.store.close()
+        if self._demo_dir is not None:
+            self._demo_dir.cleanup()
+
+    # --- rendering ----------------------------------------------------------------------------------
+
+    def refresh_views(self) -> None:
+        iv = self.interview
+        if iv is None:
+            return
+        items = iv.items()
+        self.query_one(ClauseTree).show(iv.coverage(), items)
+        self.query_one(GapList).show(iv.gaps(), self.lang)
+        self.query_one(ScorePanel).show(items, iv.total_points(), iv.overall_coverage(), self.lang)
+
+    def show_reply(self, reply: Reply) -> None:
+        chat = self.query_one(ChatLog)
+        chat.add_reply(reply, self.lang)
+        chat.add_question(reply.question, self.lang)
+        if reply.attached:
+            self.query_one(ClauseTree).focus_clause(reply.attached[0])
+            self.query_one(DetailPanel).show(self.interview, reply.attached[0])  # type: ignore[arg-type]
+        self.refresh_views()
+
+    # --- answering ----------------------------------------------------------------------------------
+
+    def on_answer_input_submitted(self, event: AnswerInput.Submitted) -> None:
+        text = event.text
+        if self.interview is None or not text.strip():
+            return
+        if text.strip().startswith("/"):
+            self._run_command(text.strip())
+            return
+        self.query_one(ChatLog).add_answer(text)
+        self.query_one(AnswerInput).add_class("busy")
+        self._answer(text)
+
+    @work(thread=True, exclusive=True, group="answer")
+    def _answer(self, text: str) -> None:
+        assert self.interview is not None
+        reply = self.interview.answer(text)
+        self.call_from_thread(self._answered, reply)
+
+    def _answered(self, reply: Reply) -> None:
+        self.query_one(AnswerInput).remove_class("busy")
+        self.show_reply(reply)
+
+    def _run_command(self, line: str) -> None:
+        assert self.interview is not None
+        try:
+            reply = commands.run(self.interview, line, on_lang=self._set_lang)
+        except commands.QuitRequested:
+            self.exit()
+            return
+        except InterviewError as exc:
+            self.query_one(ChatLog).add_note(f"! {exc}", "error")
+            return
+        self.show_reply(reply)
+
+    # --- messages from widgets ----------------------------------------------------------------------
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        if self.interview is not None and event.node.data:
+            self.query_one(DetailPanel).show(self.interview, event.node.data)
+
+    def on_chip_opened(self, event: object) -> None:
+        clause = getattr(event, "clause", None)
+        if self.interview is not None and clause:
+            self.query_one(ClauseTree).focus_clause(clause)
+            self.query_one(DetailPanel).show(self.interview, clause)
+            self.query_one(TabbedContent).active = "detail"
+
+    def on_gap_list_chosen(self, event: GapList.Chosen) -> None:
+        if self.interview is None or self.mode != "interview":
+            return
+        self._run_command(f"/goto {event.leaf_id}")
+        self.query_one(AnswerInput).focus()
+
+    def on_score_panel_chosen(self, event: ScorePanel.Chosen) -> None:
+        self.ask_score(event.item_id)
+
+    # --- actions ------------------------------------------------------------------------------------
+
+    def ask_score(self, item_id: str) -> None:
+        iv = self.interview
+        node = self.services.kb.get(item_id)
+        if iv is None or node is None or self.mode == "coverage":
+            return
+        current = iv.store.scores(iv.session.id).get(item_id)
+
+        def done(value: int | None) -> None:
+            if value is not None:
+                self._run_command(f"/score {item_id} {value}")
+                self.query_one(TabbedContent).active = "scores"
+
+        self.push_screen(ScoreDialog(self.lang, item_id, node.title.get(self.lang), current), done)  # type: ignore[arg-type]
+
+    def action_score_current(self) -> None:
+        """Score the item of the clause being asked (or highlighted in the tree)."""
+        if self.interview is None:
+            return
+        tree = self.query_one(ClauseTree)
+        node_id = tree.cursor_node.data if tree.cursor_node is not None and tree.has_focus else None
+        if not node_id:
+            question = self.interview.current_question()
+            node_id = question.target if question else None
+        item = self.services.kb.item_of(node_id) if node_id else None
+        if item is not None:
+            self.ask_score(item.id)
+
+    def action_next(self) -> None:
+        if self.mode == "interview":
+            self._run_command("/next")
+
+    def action_undo(self) -> None:
+        if self.mode == "interview":
+            self._run_command("/undo")
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_export(self) -> None:
+        iv = self.interview
+        if iv is None:
+            return
+        default = Path.cwd() / f"{iv.session.name}-gaps.md"
+
+        def done(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                written = commands.export(iv, path)
+            except (InterviewError, OSError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(_t(self.lang, f"已导出到 {written}", f"Exported to {written}"))
+
+        self.push_screen(ExportDialog(self.lang, default, commands.EXPORT_FORMATS), done)
+
+    def _set_lang(self, lang: str) -> None:
+        self.lang = lang
+        tree = self.query_one(ClauseTree)
+        tree.lang = lang
+        self.refresh_views()
+
+    def action_switch_lang(self) -> None:
+        new = "en" if self.lang == "zh" else "zh"
+        if self.interview is not None:
+            self.interview.set_lang(new)  # type: ignore[arg-type]
+        self._set_lang(new)
+        if self.mode == "interview" and self.interview is not None:
+            self.query_one(ChatLog).add_question(self.interview.current_question(), self.lang)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    # --- trainer demo -------------------------------------------------------------------------------
+
+    def _demo_bar(self) -> None:
+        if self.demo is None:
+            return
+        total = len(self.demo.turns)
+        text = _t(self.lang, f"演示 {self.demo.name_zh} · 第 {self.demo_step}/{total} 轮 · 空格/→ 前进 · ← 后退",
+                  f"Demo {self.demo.name_en} · turn {self.demo_step}/{total} · space/→ forward · ← back")  # fmt: skip
+        self.query_one("#demo-bar", Static).update(text)
+
+    def action_demo_forward(self) -> None:
+        if self.mode != "demo" or self.demo is None or self.interview is None:
+            return
+        if self.demo_step >= len(self.demo.turns):
+            self.notify(_t(self.lang, "演示已结束", "End of the demo"))
+            return
+        turn = self.demo.turns[self.demo_step]
+        self.interview.goto(turn.clause)
+        chat = self.query_one(ChatLog)
+        chat.add_question(self.interview.current_question(), self.lang)
+        answer = turn.answer(self.lang)
+        chat.add_answer(answer)
+        self.demo_step += 1
+        self._demo_bar()
+        self.show_reply(self.interview.answer(answer))
+
+    def action_demo_back(self) -> None:
+        if self.mode != "demo" or self.interview is None or self.demo_step == 0:
+            return
+        self.interview.undo()  # the answer
+        self.interview.undo()  # the move to its clause
+        self.demo_step -= 1
+        chat = self.query_one(ChatLog)
+        chat.add_note(_t(self.lang, f"← 回到第 {self.demo_step} 轮", f"← back to turn {self.demo_step}"))
+        self._demo_bar()
+        self.refresh_views()
+
+    # --- command palette ----------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        lang = self.lang
+        if self.mode == "interview":
+            for command in commands.COMMANDS:
+                if command.takes_clause or command.name in ("export", "quit"):
+                    continue
+                yield SystemCommand(f"/{command.name}", command.zh if lang == "zh" else command.en,
+                                    lambda name=command.name: self._run_command(f"/{name}"))  # fmt: skip
+            for leaf in self.services.kb.leaves():
+                yield SystemCommand(f"/goto {leaf.id} {leaf.title.get(lang)}", _t(lang, "转到该条款提问", "ask about this clause"),  # type: ignore[arg-type]
+                                    lambda leaf_id=leaf.id: self._run_command(f"/goto {leaf_id}"), discover=False)  # fmt: skip
+            for item in self.services.kb.items():
+                yield SystemCommand(f"/score {item.id} {item.title.get(lang)}", _t(lang, "为该评分项打分", "score this item"),  # type: ignore[arg-type]
+                                    lambda item_id=item.id: self.ask_score(item_id), discover=False)  # fmt: skip
+        yield SystemCommand(
+            _t(lang, "导出", "Export"),
+            _t(lang, "导出差距清单或会话", "export the gap list or session"),
+            self.action_export,
+        )
+        yield SystemCommand(
+            _t(lang, "切换中文/英文", "Switch language"), "中文 / English", self.action_switch_lang
+        )
+        yield SystemCommand(
+            _t(lang, "切换明暗主题", "Toggle light/dark"),
+            "textual-light / textual-dark",
+            self.action_toggle_theme,
+        )
+
+
+def build_app(
+    services: Services, *, lang: str = "zh", mode: Mode = "interview", session: str | None = None,
+    demo: Demo | None = None, ask_start: bool = True,
+) -> ZhuoyueApp:  # fmt: skip
+    """The one factory the CLI and every test use."""
+    return ZhuoyueApp(services, lang=lang, mode=mode, session=session, demo=demo, ask_start=ask_start)
+
+
+def run_app(
+    *, kb_path: Path | None = None, db_path: Path | None = None, lang: str = "zh", mode: Mode = "interview",
+    session: str | None = None, demo_name: str | None = None,
+) -> int:  # fmt: skip
+    from assistant.services import build_services
+
+    services = build_services(kb_path, db_path)
+    demo = None
+    if mode == "demo":
+        from dialogues.demos import demo_names, load_demo
+
+        demo = load_demo(demo_name or demo_names()[0], services.kb)
+    app = build_app(services, lang=lang, mode=mode, session=session, demo=demo)
+    try:
+        app.run()
+    finally:
+        services.store.close()
+    return app.return_code or 0

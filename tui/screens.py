@@ -1,0 +1,169 @@
+"""Modal screens: starting or resuming a session, setting a score, exporting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+class StartScreen(ModalScreen[tuple[str, str] | None]):
+    """Resume the last session or start a new one named after the company.
+
+    Dismisses with ("resume", name) or ("new", company name).
+    """
+
+    BINDINGS = [Binding("escape", "quit_app", "Quit")]
+
+    def __init__(self, lang: str, last: str | None) -> None:
+        super().__init__()
+        self.lang = lang
+        self.last = last
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        with Vertical(id="start", classes="dialog"):
+            yield Static(
+                _t(lang, "卓越绩效自评助手", "zhuoyue · Performance Excellence self-assessment"),
+                classes="dialog-title",
+            )
+            yield Static(
+                _t(lang, "GB/T 19580-2012 卓越绩效评价准则", "GB/T 19580-2012 criteria"), classes="dim"
+            )
+            if self.last:
+                yield Button(
+                    _t(lang, f"继续上次的会话:{self.last}", f"Resume “{self.last}”"),
+                    id="resume",
+                    variant="primary",
+                )
+            yield Label(
+                _t(lang, "或开始新的自评(输入公司名称):", "Or start a new self-assessment (company name):")
+            )
+            yield Input(
+                placeholder=_t(lang, "例如:华东精工机械有限公司", "e.g. East China Precision Machinery"),
+                id="company",
+            )
+            yield Button(_t(lang, "开始", "Start"), id="new")
+
+    def on_mount(self) -> None:
+        if self.last:
+            self.query_one("#resume", Button).focus()
+        else:
+            self.query_one("#company", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "resume" and self.last:
+            self.dismiss(("resume", self.last))
+        elif event.button.id == "new":
+            self._new()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._new()
+
+    def _new(self) -> None:
+        name = self.query_one("#company", Input).value.strip()
+        if not name:
+            self.notify(
+                _t(self.lang, "请输入公司名称", "Please enter the company's name"), severity="warning"
+            )
+            return
+        self.dismiss(("new", name))
+
+    def action_quit_app(self) -> None:
+        self.dismiss(None)
+
+
+class ScoreDialog(ModalScreen[int | None]):
+    """Ask for an item's percentage (0–100 in steps of 5)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, lang: str, item_id: str, title: str, current: int | None) -> None:
+        super().__init__()
+        self.lang, self.item_id, self.item_title, self.current = lang, item_id, title, current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"{self.item_id} {self.item_title}", classes="dialog-title")
+            yield Label(_t(self.lang, "评分百分比(0–100,步长 5):", "Score percentage (0–100 in steps of 5):"))
+            yield Input(value="" if self.current is None else str(self.current), id="percent", type="integer")
+            with Horizontal(classes="buttons"):
+                yield Button("OK", id="ok", variant="primary")
+                yield Button(_t(self.lang, "取消", "Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self) -> None:
+        self._ok()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._ok()
+        else:
+            self.dismiss(None)
+
+    def _ok(self) -> None:
+        value = self.query_one(Input).value.strip()
+        if not value.isdigit():
+            self.notify(
+                _t(self.lang, "请输入 0–100 的整数", "Enter a whole number 0–100"), severity="warning"
+            )
+            return
+        self.dismiss(int(value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Ask where to write the export; the suffix picks the format."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, lang: str, default: Path, formats: str) -> None:
+        super().__init__()
+        self.lang, self.default, self.formats = lang, default, formats
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_t(self.lang, "导出", "Export"), classes="dialog-title")
+            yield Label(
+                _t(
+                    self.lang,
+                    f"文件路径(格式由扩展名决定:{self.formats}):",
+                    f"File path (the suffix picks the format: {self.formats}):",
+                )
+            )
+            yield Input(value=str(self.default), id="path")
+            with Horizontal(classes="buttons"):
+                yield Button(_t(self.lang, "导出", "Export"), id="ok", variant="primary")
+                yield Button(_t(self.lang, "取消", "Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self) -> None:
+        self._ok()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._ok()
+        else:
+            self.dismiss(None)
+
+    def _ok(self) -> None:
+        value = self.query_one(Input).value.strip()
+        if value:
+            self.dismiss(Path(value).expanduser())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,252 @@
+"""Widgets of the main screen; each renders engine values and talks upward with messages."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, DataTable, OptionList, Static, TextArea, Tree
+from textual.widgets.option_list import Option
+
+from assistant.coverage import SYMBOL, LeafCoverage
+from assistant.interview import Gap, Interview, ItemSummary, Question, Reply
+from knowledge.base import KnowledgeBase
+
+STATUS_STYLE = {"covered": "bold green", "partial": "yellow", "uncovered": "red", "na": "dim"}
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+class ClauseTree(Tree[str]):
+    """Category → item → leaf, each leaf marked by symbol and colour, items with points."""
+
+    def __init__(self, kb: KnowledgeBase, lang: str, **kwargs: object) -> None:
+        super().__init__("GB/T 19580-2012", data="", **kwargs)  # type: ignore[arg-type]
+        self.kb = kb
+        self.lang = lang
+        self.show_root = False
+        self._by_clause: dict[str, object] = {}
+        for category in kb.categories():
+            cat = self.root.add(self._plain(category.id), data=category.id, expand=True)
+            self._by_clause[category.id] = cat
+            for item in (n for n in kb.children(category.id) if n.level == "item"):
+                it = cat.add(self._plain(item.id), data=item.id, expand=True)
+                self._by_clause[item.id] = it
+                for leaf in kb.leaves_under(item.id):
+                    self._by_clause[leaf.id] = it.add_leaf(self._plain(leaf.id), data=leaf.id)
+
+    def _plain(self, node_id: str) -> str:
+        node = self.kb.get(node_id)
+        return f"{node_id} {node.title.get(self.lang)}" if node else node_id  # type: ignore[arg-type]
+
+    def show(self, coverage: dict[str, LeafCoverage], items: list[ItemSummary]) -> None:
+        """Refresh every label from the engine's coverage and item roll-ups."""
+        for leaf in self.kb.leaves():
+            status = coverage[leaf.id].status
+            label = Text(f"{SYMBOL[status]} {leaf.id} ", style=STATUS_STYLE[status])
+            label.append(leaf.title.get(self.lang))  # type: ignore[arg-type]
+            self._by_clause[leaf.id].set_label(label)  # type: ignore[attr-defined]
+        by_category: dict[str, list[ItemSummary]] = {}
+        for s in items:
+            share = "—" if s.coverage is None else f"{s.coverage:.0%}"
+            label = Text(f"{s.item.id} {s.item.title.get(self.lang)}  ", style="bold")  # type: ignore[arg-type]
+            label.append(f"[{s.item.points}{_t(self.lang, '分', ' pts')} · {share}]", style="cyan")
+            self._by_clause[s.item.id].set_label(label)  # type: ignore[attr-defined]
+            by_category.setdefault(s.item.parent or "", []).append(s)
+        for category in self.kb.categories():
+            label = Text(f"{category.id} {category.title.get(self.lang)}  ", style="bold")  # type: ignore[arg-type]
+            label.append(f"[{category.points}{_t(self.lang, '分', ' pts')}]", style="cyan")
+            self._by_clause[category.id].set_label(label)  # type: ignore[attr-defined]
+
+    def focus_clause(self, node_id: str) -> None:
+        node = self._by_clause.get(node_id)
+        if node is not None:
+            self.move_cursor(node)  # type: ignore[arg-type]
+
+
+class Chip(Button):
+    """A matched clause under an answer; pressing it opens the clause."""
+
+    class Opened(Message):
+        def __init__(self, clause: str) -> None:
+            self.clause = clause
+            super().__init__()
+
+    def __init__(self, clause: str, label: str) -> None:
+        super().__init__(label, classes="chip", compact=True)
+        self.clause = clause
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Opened(self.clause))
+
+
+class ChatLog(VerticalScroll):
+    """The conversation: questions, answers, and the clauses each answer matched."""
+
+    def add_question(self, question: Question | None, lang: str) -> None:
+        if question is None:
+            return
+        role = {
+            "opening": ("开场", "Opening"),
+            "probe": ("提问", "Question"),
+            "followup": ("追问", "Follow-up"),
+        }[question.role]
+        head = f"{_t(lang, role[0], role[1])} · {question.target} {question.title(lang)}"  # type: ignore[arg-type]
+        self.mount(Static(Text(head, style="bold"), classes="question-head"))
+        self.mount(Static(question.text(lang), classes="question"))  # type: ignore[arg-type]
+        self.scroll_end(animate=False)
+
+    def add_answer(self, text: str) -> None:
+        self.mount(Static(Text(text), classes="answer"))
+        self.scroll_end(animate=False)
+
+    def add_reply(self, reply: Reply, lang: str) -> None:
+        if reply.matches:
+            chips = [Chip(m.leaf_id, f"{m.leaf_id} {m.score:.2f}") for m in reply.matches[:6]]
+            self.mount(Horizontal(*chips, classes="chips"))
+        if reply.message:
+            self.mount(Static(Text(reply.message), classes=f"note {reply.kind}"))
+        self.scroll_end(animate=False)
+
+    def add_note(self, text: str, kind: str = "info") -> None:
+        self.mount(Static(Text(text), classes=f"note {kind}"))
+        self.scroll_end(animate=False)
+
+
+class AnswerInput(TextArea):
+    """Multi-line answer box: Enter sends, pasted text keeps its line breaks."""
+
+    class Submitted(Message):
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            text = self.text
+            self.clear()
+            self.post_message(self.Submitted(text))
+            return
+        await super()._on_key(event)
+
+
+class DetailPanel(VerticalScroll):
+    """The selected clause: text, guidance, evidence gathered, next question."""
+
+    def show(self, interview: Interview, node_id: str) -> None:
+        kb, lang = interview.kb, interview.lang
+        node = kb.get(node_id)
+        self.remove_children()
+        if node is None:
+            return
+        parts: list[Static] = []
+        chain = " › ".join(f"{p.id} {p.title.get(lang)}" for p in kb.parents(node_id))  # type: ignore[arg-type]
+        if chain:
+            parts.append(Static(Text(chain, style="dim")))
+        points = f"  [{node.points}{_t(lang, '分', ' pts')}]" if node.points else ""
+        parts.append(Static(Text(f"{node.id} {node.title.get(lang)}{points}", style="bold")))  # type: ignore[arg-type]
+        parts.append(Static(node.text.get(lang), classes="clause-text"))  # type: ignore[arg-type]
+        if node.is_leaf and node.kind != "profile":
+            cov = interview.coverage()[node.id]
+            parts.append(
+                Static(Text(f"{SYMBOL[cov.status]} {cov.reason(lang)}", style=STATUS_STYLE[cov.status]))
+            )
+            evidence = interview.evidence_for(node.id)
+            parts.append(
+                Static(Text(_t(lang, f"证据({len(evidence)})", f"Evidence ({len(evidence)})"), style="bold"))
+            )
+            for e in evidence:
+                source = {
+                    "asked": _t(lang, "回答", "answer"),
+                    "matched": _t(lang, "匹配", "matched"),
+                    "assigned": _t(lang, "指定", "assigned"),
+                }.get(e.source, e.source)
+                parts.append(Static(Text(f"· [{source}] {e.text[:300]}"), classes="evidence"))
+            gap = next((g for g in interview.gaps() if g.leaf_id == node.id), None)
+            if gap is not None:
+                parts.append(Static(Text(_t(lang, "下一个问题", "Next question"), style="bold")))
+                parts.append(Static(gap.question, classes="question"))
+        guidance = node.guidance.get(lang)  # type: ignore[arg-type]
+        if guidance:
+            parts.append(Static(Text(_t(lang, "评价要点", "Assessor guidance"), style="bold")))
+            parts.extend(Static(f"· {g}", classes="guidance") for g in guidance)
+        self.mount_all(parts)
+        self.scroll_home(animate=False)
+
+
+class GapList(OptionList):
+    """Uncovered and partial leaves, most valuable first; choosing one asks its question."""
+
+    class Chosen(Message):
+        def __init__(self, leaf_id: str) -> None:
+            self.leaf_id = leaf_id
+            super().__init__()
+
+    def show(self, gaps: list[Gap], lang: str) -> None:
+        self.clear_options()
+        for g in gaps:
+            label = Text(f"{SYMBOL[g.status]} {g.leaf_id}", style=STATUS_STYLE[g.status])
+            label.append(f"  [{g.item_id} · {g.item_points}]\n", style="cyan")
+            label.append(f"  {g.reason}", style="dim")
+            self.add_option(Option(label, id=g.leaf_id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Chosen(event.option.id))
+
+
+class ScorePanel(Vertical):
+    """Each item's percentage, band and points, and the total out of 1000."""
+
+    class Chosen(Message):
+        def __init__(self, item_id: str) -> None:
+            self.item_id = item_id
+            super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row", id="score-table")
+        yield Static(id="score-total")
+
+    def show(self, items: list[ItemSummary], total: float, coverage: float, lang: str) -> None:
+        table = self.query_one(DataTable)
+        if not table.columns:
+            for key, zh, en in (("id", "评分项", "Item"), ("title", "名称", "Title"), ("pts", "分值", "Pts"),
+                                ("cov", "覆盖", "Cov."), ("pct", "评分", "Score"), ("earned", "得分", "Earned")):  # fmt: skip
+                table.add_column(_t(lang, zh, en), key=key)
+        table.clear()
+        for s in items:
+            pct = "—" if s.score.percent is None else f"{s.score.percent}%"
+            flag = " ⚠" if s.score.over_scored else ""
+            cov = "—" if s.coverage is None else f"{s.coverage:.0%}"
+            table.add_row(
+                s.item.id,
+                s.item.title.get(lang)[:14],
+                str(s.item.points),
+                cov,
+                pct + flag,
+                f"{s.score.earned:g}",
+                key=s.item.id,
+            )  # type: ignore[arg-type]
+        self.query_one("#score-total", Static).update(
+            Text(
+                _t(
+                    lang,
+                    f"总分 {total:g} / 1000 · 覆盖率 {coverage:.0%}",
+                    f"Total {total:g} / 1000 · coverage {coverage:.0%}",
+                ),
+                style="bold",
+            )
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.post_message(self.Chosen(event.row_key.value))
