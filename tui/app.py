@@ -46,7 +46,7 @@ class ZhuoyueApp(App[None]):
         Binding("f4", "show_tab('detail')", "详情 Detail"),
         Binding("f5", "undo", "撤销 Undo"),
         Binding("f6", "score_current", "打分 Score"),
-        Binding("f7", "export", "导出 Export"),
+        Binding("f8", "export", "导出 Export"),  # f7 is the TextArea's select-all
         Binding("ctrl+l", "switch_lang", "中/EN"),
         Binding("ctrl+t", "toggle_theme", "主题 Theme"),
         Binding("right,space", "demo_forward", "前进 →", show=False),

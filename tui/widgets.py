@@ -190,12 +190,15 @@ class GapList(OptionList):
             super().__init__()
 
     def show(self, gaps: list[Gap], lang: str) -> None:
+        keep = self.highlighted
         self.clear_options()
         for g in gaps:
             label = Text(f"{SYMBOL[g.status]} {g.leaf_id}", style=STATUS_STYLE[g.status])
             label.append(f"  [{g.item_id} · {g.item_points}]\n", style="cyan")
             label.append(f"  {g.reason}", style="dim")
             self.add_option(Option(label, id=g.leaf_id))
+        if gaps:
+            self.highlighted = min(keep or 0, len(gaps) - 1)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -1,0 +1,165 @@
+"""Pilot tests of the Textual app's main flows."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.services import Services
+from assistant.storage import Store
+from tui.app import build_app
+from tui.widgets import AnswerInput, ChatLog, ClauseTree, GapList, ScorePanel
+
+COMPLAINTS = "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进,全部分公司都执行。"
+SIZE = (140, 42)
+
+
+@pytest.fixture
+def services(kb, dialogues, matcher, tmp_path):
+    store = Store(tmp_path / "tui.sqlite3")
+    yield Services(kb, dialogues, matcher, store)
+    store.close()
+
+
+def leaf_label(app, leaf_id: str) -> str:
+    tree = app.query_one(ClauseTree)
+    return str(tree._by_clause[leaf_id].label)
+
+
+async def start_new(pilot, company: str = "华东精工") -> None:
+    await pilot.pause()
+    await pilot.click("#company")
+    for ch in company:
+        await pilot.press(ch)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def answer(pilot, app, text: str) -> None:
+    app.query_one(AnswerInput).insert(text)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_new_session_starts_with_an_opening_question(services):
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        assert app.interview.session.name == "华东精工"
+        assert app.interview.current_question().role == "opening"
+        assert app.query_one(ChatLog).query(".question")
+
+
+async def test_answer_updates_the_tree_and_shrinks_the_gap_list(services):
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        gaps_before = app.query_one(GapList).option_count
+        assert leaf_label(app, "4.3.3.2.3").startswith("○")
+        await answer(pilot, app, COMPLAINTS)
+        assert leaf_label(app, "4.3.3.2.3")[0] in "●◐"
+        assert app.query_one(GapList).option_count < gaps_before
+        assert app.query_one(ChatLog).query(".chip")
+
+
+async def test_choosing_a_gap_asks_its_question(services):
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await pilot.press("f2")
+        gap_list = app.query_one(GapList)
+        gap_list.focus()
+        first = gap_list.get_option_at_index(0).id
+        await pilot.press("enter")
+        await pilot.pause()
+        question = app.interview.current_question()
+        assert question.target == first
+        heads = [str(w.render()) for w in app.query(".question-head")]
+        assert first in heads[-1]
+
+
+async def test_setting_a_score_changes_the_total(services):
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await pilot.press("f3")
+        app.ask_score("4.3.3")
+        await pilot.pause()
+        await pilot.press("backspace", "backspace", "4", "0", "enter")
+        await pilot.pause()
+        assert app.interview.total_points() == 20.0
+        total = str(app.query_one("#score-total").render())
+        assert "20 / 1000" in total
+
+
+async def test_export_dialog_writes_a_file(services, tmp_path):
+    app = build_app(services)
+    target = tmp_path / "gaps.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        field = app.screen.query_one("#path")
+        field.value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert target.exists() and "差距清单" in target.read_text(encoding="utf-8")
+
+
+async def test_resuming_restores_the_screen(services):
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot, "ACME")
+        await answer(pilot, app, COMPLAINTS)
+        status = app.interview.coverage()["4.3.3.2.3"].status
+    again = build_app(services)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the start screen focuses "resume"
+        await pilot.pause()
+        assert again.interview.session.name == "ACME"
+        assert again.interview.coverage()["4.3.3.2.3"].status == status
+        assert leaf_label(again, "4.3.3.2.3")[0] in "●◐"
+        answers = [str(w.render()) for w in again.query(".answer")]
+        assert any("投诉" in a for a in answers)
+
+
+async def test_slash_commands_and_language_switch(services):
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await answer(pilot, app, "/goto 4.3.3.2c")
+        assert app.interview.current_question().target == "4.3.3.2.3"
+        await answer(pilot, app, "/nope")
+        notes = [str(w.render()) for w in app.query(".note.error")]
+        assert notes and "/nope" in notes[-1]
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.interview.lang == "en"
+        assert "Complaint" in leaf_label(app, "4.3.3.2.3") or "omplaint" in leaf_label(app, "4.3.3.2.3")
+
+
+async def test_theme_toggles_between_light_and_dark(services):
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        before = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != before
+
+
+async def test_coverage_mode_is_read_only(services):
+    from assistant.interview import Interview
+
+    iv = Interview.open(
+        services.store, "class", services.kb, services.dialogues, services.matcher, create=True
+    )
+    iv.answer(COMPLAINTS)
+    iv.close()
+    app = build_app(services, mode="coverage", session="class")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.query(AnswerInput)
+        assert app.interview.read_only
+        assert leaf_label(app, "4.3.3.2.3")[0] in "●◐"
+        assert app.query_one(ScorePanel)
