@@ -233,6 +233,9 @@ class ClauseMatcher:
         # examples are grouped by leaf; remember where each leaf's group starts
         self._order = np.argsort(index.example_leaf, kind="stable")
         self._leaf_ids = [leaf["id"] for leaf in index.leaves]
+        counts = np.bincount(index.example_leaf, minlength=self._n_leaves)
+        self._group_sizes = counts
+        self._group_starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
 
     @property
     def leaf_ids(self) -> list[str]:
@@ -292,20 +295,22 @@ class ClauseMatcher:
         return float(self.index.background.scores(cols, weights).max())
 
     def _nearest_examples(self, ex: np.ndarray, k: int) -> np.ndarray:
+        """Mean of each leaf's k best example scores (fewer if it has fewer examples)."""
         out = np.zeros(self._n_leaves, dtype=np.float32)
         if ex.size == 0:
             return out
         owners = self.index.example_leaf
-        # top-k mean per leaf: sort by (leaf, -score) and take the first k of each group
-        order = np.lexsort((-ex, owners))
-        sorted_owner = owners[order]
-        starts = np.searchsorted(sorted_owner, np.arange(self._n_leaves))
-        ends = np.searchsorted(sorted_owner, np.arange(self._n_leaves), side="right")
+        order = np.lexsort((-ex, owners))  # by leaf, best example first
         sorted_ex = ex[order]
-        for leaf in range(self._n_leaves):
-            s, e = starts[leaf], min(ends[leaf], starts[leaf] + k)
-            if e > s:
-                out[leaf] = sorted_ex[s:e].mean()
+        starts = self._group_starts
+        sizes = self._group_sizes
+        take = np.minimum(sizes, k)
+        offsets = np.arange(k)
+        idx = starts[:, None] + offsets[None, :]
+        mask = offsets[None, :] < take[:, None]
+        picked = np.where(mask, sorted_ex[np.minimum(idx, sorted_ex.size - 1)], 0.0)
+        has = take > 0
+        out[has] = picked[has].sum(axis=1) / take[has]
         return out
 
     def match(self, text: str, top: int = 5) -> list[Match]:

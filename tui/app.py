@@ -49,8 +49,10 @@ class ZhuoyueApp(App[None]):
         Binding("f8", "export", "导出 Export"),  # f7 is the TextArea's select-all
         Binding("ctrl+l", "switch_lang", "中/EN"),
         Binding("ctrl+t", "toggle_theme", "主题 Theme"),
-        Binding("right,space", "demo_forward", "前进 →", show=False),
-        Binding("left", "demo_back", "后退 ←", show=False),
+        # priority, so the tree's own arrow keys do not swallow them; check_action lets
+        # the keys through to the widgets outside demo mode
+        Binding("right,space", "demo_forward", "前进 →", show=False, priority=True),
+        Binding("left", "demo_back", "后退 ←", show=False, priority=True),
     ]
 
     def __init__(
@@ -327,6 +329,11 @@ class ZhuoyueApp(App[None]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     # --- trainer demo -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("demo_forward", "demo_back"):
+            return self.mode == "demo" and isinstance(self.screen, Screen) and not self.screen.is_modal
+        return True
 
     def _demo_bar(self) -> None:
         if self.demo is None:

@@ -30,6 +30,7 @@ class ClauseTree(Tree[str]):
         self.lang = lang
         self.show_root = False
         self._by_clause: dict[str, object] = {}
+        self._shown: dict[str, object] = {}  # last label key per node: relabel only what changed
         for category in kb.categories():
             cat = self.root.add(self._plain(category.id), data=category.id, expand=True)
             self._by_clause[category.id] = cat
@@ -47,17 +48,24 @@ class ClauseTree(Tree[str]):
         """Refresh every label from the engine's coverage and item roll-ups."""
         for leaf in self.kb.leaves():
             status = coverage[leaf.id].status
+            if self._shown.get(leaf.id) == (status, self.lang):
+                continue
+            self._shown[leaf.id] = (status, self.lang)
             label = Text(f"{SYMBOL[status]} {leaf.id} ", style=STATUS_STYLE[status])
             label.append(leaf.title.get(self.lang))  # type: ignore[arg-type]
             self._by_clause[leaf.id].set_label(label)  # type: ignore[attr-defined]
-        by_category: dict[str, list[ItemSummary]] = {}
         for s in items:
             share = "—" if s.coverage is None else f"{s.coverage:.0%}"
+            if self._shown.get(s.item.id) == (share, self.lang):
+                continue
+            self._shown[s.item.id] = (share, self.lang)
             label = Text(f"{s.item.id} {s.item.title.get(self.lang)}  ", style="bold")  # type: ignore[arg-type]
             label.append(f"[{s.item.points}{_t(self.lang, '分', ' pts')} · {share}]", style="cyan")
             self._by_clause[s.item.id].set_label(label)  # type: ignore[attr-defined]
-            by_category.setdefault(s.item.parent or "", []).append(s)
         for category in self.kb.categories():
+            if self._shown.get(category.id) == self.lang:
+                continue
+            self._shown[category.id] = self.lang
             label = Text(f"{category.id} {category.title.get(self.lang)}  ", style="bold")  # type: ignore[arg-type]
             label.append(f"[{category.points}{_t(self.lang, '分', ' pts')}]", style="cyan")
             self._by_clause[category.id].set_label(label)  # type: ignore[attr-defined]
@@ -189,7 +197,13 @@ class GapList(OptionList):
             self.leaf_id = leaf_id
             super().__init__()
 
+    _key: tuple[object, ...] = ()
+
     def show(self, gaps: list[Gap], lang: str) -> None:
+        key = (lang, *((g.leaf_id, g.status) for g in gaps))
+        if key == self._key:
+            return  # rebuilding a hundred options on every answer is what makes a step slow
+        self._key = key
         keep = self.highlighted
         self.clear_options()
         for g in gaps:
