@@ -90,9 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = subs.add_parser("report", help="coverage, gaps and scores of a session")
     p.add_argument("session", help="session name")
-    p.add_argument("--format", choices=("json", "md", "text"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "md", "csv", "xlsx", "docx", "html", "json"),
+        default=None,
+        help="default: the output file's suffix, else text",
+    )
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    _common(p, sub=True)
+
+    p = subs.add_parser("import", help="create a session from an existing draft report (.docx, .md, .txt)")
+    p.add_argument("file", type=Path, help="the draft")
+    p.add_argument("--session", metavar="NAME", help="the new session's name (default: the file name)")
+    _common(p, sub=True)
+
+    p = subs.add_parser("merge", help="combine several assessors' sessions into a consensus session")
+    p.add_argument("sessions", nargs="+", help="the sessions to merge")
+    p.add_argument("--into", required=True, metavar="NAME", help="the new merged session")
     _common(p, sub=True)
 
     p = subs.add_parser("demo", help="trainer mode: play a sample company's interview step by step")
@@ -226,6 +241,58 @@ def cmd_default(args: argparse.Namespace) -> int:
     return run_app(kb_path=_opt(args, "kb"), db_path=_opt(args, "db"), lang=args.lang)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    import time
+
+    from assistant.importer import import_draft
+
+    services = _services(args)
+    started = time.monotonic()
+    shown = [False]
+
+    def progress(done: int, total: int) -> None:
+        if (total >= 200 and sys.stderr.isatty()) or total >= 1000:
+            shown[0] = True
+            sys.stderr.write(f"\r导入 importing {done}/{total} paragraphs ({done * 100 // total}%)")
+            sys.stderr.flush()
+
+    result = import_draft(
+        args.file, services.store, services.kb, services.matcher, name=args.session, progress=progress
+    )
+    if shown[0]:
+        sys.stderr.write("\n")
+    store, row = services.store, result.session
+    from assistant.interview import Interview
+
+    interview = Interview(
+        services.kb, services.dialogues, services.matcher, store, row, lang=args.lang, read_only=True
+    )
+    gaps = interview.gaps()
+    out(
+        f"imported {args.file.name} as session {row.name!r}: {result.paragraphs} paragraphs, {result.headings} clause headings, "
+        f"{result.evidence} pieces of evidence in {time.monotonic() - started:.1f} s"
+    )
+    out(
+        f"coverage {interview.overall_coverage():.0%}; {len(gaps)} gaps, e.g. "
+        + ", ".join(g.leaf_id for g in gaps[:8])
+    )
+    out(f"see: zhuoyue report {row.name!r}   or open it: zhuoyue chat --session {row.name!r}")
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from assistant.merge import merge_sessions, spreads
+
+    store = _store(args)
+    row = merge_sessions(store, args.sessions, args.into)
+    out(f"merged {', '.join(args.sessions)} into {row.name!r}")
+    for s in spreads(store, row.id):
+        flag = "  ⚠ differ by ≥20" if s.flagged else ""
+        scores = ", ".join(f"{a} {p}%" for a, p in sorted(s.scores.items()))
+        out(f"{s.item_id:<6} min {s.low}% · median {s.median:g}% · max {s.high}%  ({scores}){flag}")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from dialogues.demos import demo_names
     from tui.app import run_app
@@ -307,7 +374,9 @@ def _write_output(text: str, path: Path | None, force: bool) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from assistant.export import WRITERS, ExportError, export_session
     from assistant.interview import Interview
+    from assistant.reportdata import build_report_data
     from assistant.views import coverage_text, gaps_text
 
     services = _services(args)
@@ -320,10 +389,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         lang=args.lang,
         read_only=True,
     )
-    if args.format == "json":
+    fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output else "text")
+    if args.output is not None and fmt != "text":
+        try:
+            written = export_session(interview, args.output, fmt, force=args.force)
+        except ExportError as exc:
+            err(f"error: {exc}")
+            return EXIT_FAIL
+        err(f"wrote {written}")
+        return EXIT_OK
+    if fmt in ("xlsx", "docx"):
+        err(f"error: {fmt} is a binary format; give an output file with -o FILE")
+        return EXIT_USAGE
+    if fmt == "json":
         text = json.dumps(interview.report(), ensure_ascii=False, indent=1)
-    elif args.format == "md":
-        text = gaps_text(interview, markdown=True)
+    elif fmt in WRITERS:
+        text = WRITERS[fmt](build_report_data(interview)).decode("utf-8").lstrip("\ufeff")
     else:
         text = coverage_text(interview) + "\n\n" + gaps_text(interview)
     return _write_output(text, args.output, args.force)
@@ -390,6 +471,8 @@ COMMANDS = {
     "report": cmd_report,
     "sessions": cmd_sessions,
     "demo": cmd_demo,
+    "import": cmd_import,
+    "merge": cmd_merge,
     "coverage": cmd_coverage,
 }
 
@@ -397,6 +480,7 @@ COMMANDS = {
 # Errors whose message is meant for the user (named, so this module imports none of them eagerly).
 _USER_ERRORS = {
     "StorageError", "SessionLocked", "SessionNotFound", "InterviewError", "MatcherError", "DialogueError", "ScoreError",
+    "DraftError", "ExportError", "DemoError",
 }  # fmt: skip
 
 

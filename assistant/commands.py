@@ -43,7 +43,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("quit", "", "保存并退出", "save and quit"),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
-EXPORT_FORMATS = ".json .md"
+EXPORT_FORMATS = ".md .csv .xlsx .docx .html .json"
 
 
 class QuitRequested(Exception):
@@ -123,25 +123,27 @@ def _need(value: str, usage: str, lang: str) -> str:
     return value
 
 
-def export(interview: Interview, path: Path, *, force: bool = True) -> Path:
-    """Write the session: .json is the whole re-importable session, .md the gap list."""
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        text = json.dumps(
-            interview.store.export_session(interview.session.name), ensure_ascii=False, indent=1
-        )
-    elif suffix in (".md", ".markdown"):
-        text = gaps_text(interview, markdown=True)
-    else:
-        raise InterviewError(
-            f"不支持的导出格式 {suffix or '(无扩展名)'};请用 .json 或 .md"
-            if interview.lang == "zh"
-            else f"unsupported export format {suffix or '(none)'}; use .json or .md"
-        )
-    if not path.parent.exists():
-        raise InterviewError(
-            f"文件夹不存在:{path.parent}" if interview.lang == "zh" else f"no such folder: {path.parent}"
-        )
+def export(interview: Interview, path: Path, *, force: bool = False) -> Path:
+    """Write the session's report; the suffix picks the format (see assistant.export)."""
+    from assistant.export import ExportError, export_session
+
+    try:
+        if path.suffix.lower() == ".json":
+            # from the chat, .json is the whole session, which `sessions import` reads back
+            return _export_session_json(interview, path, force=force)
+        return export_session(interview, path, force=force)
+    except ExportError as exc:
+        raise InterviewError(str(exc)) from exc
+
+
+def _export_session_json(interview: Interview, path: Path, *, force: bool) -> Path:
+    from assistant.export import ExportError
+
+    if not path.parent.is_dir():
+        raise ExportError(f"no such folder: {path.parent}")
+    if path.exists() and not force:
+        raise ExportError(f"{path} exists; use --force to overwrite it")
+    text = json.dumps(interview.store.export_session(interview.session.name), ensure_ascii=False, indent=1)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text + "\n", encoding="utf-8")
     tmp.replace(path)  # never leave a half-written file behind

@@ -107,13 +107,32 @@ class _Csc:
         )
 
     def contributions(self, cols: np.ndarray, weights: np.ndarray, row: int) -> dict[int, float]:
-        out = {}
-        for col, w in zip(cols, weights, strict=True):
-            s, e = self.colptr[col], self.colptr[col + 1]
-            hit = np.nonzero(self.rows[s:e] == row)[0]
-            if hit.size:
-                out[int(col)] = float(self.data[s + hit[0]] * w)
-        return out
+        """Query term → its share of the row's score (cols sorted ascending)."""
+        if self._row_ptr is None:
+            self._build_rows()
+        assert self._row_ptr is not None and self._row_cols is not None and self._row_data is not None
+        s, e = self._row_ptr[row], self._row_ptr[row + 1]
+        row_cols, row_data = self._row_cols[s:e], self._row_data[s:e]
+        order = np.argsort(cols)
+        sorted_cols = cols[order]
+        pos = np.searchsorted(sorted_cols, row_cols)
+        pos = np.minimum(pos, max(sorted_cols.size - 1, 0))
+        hit = sorted_cols[pos] == row_cols if sorted_cols.size else np.zeros(0, dtype=bool)
+        w = weights[order][pos[hit]]
+        return {int(c): float(d * x) for c, d, x in zip(row_cols[hit], row_data[hit], w, strict=True)}
+
+    _row_ptr: np.ndarray | None = None
+    _row_cols: np.ndarray | None = None
+    _row_data: np.ndarray | None = None
+
+    def _build_rows(self) -> None:
+        # a row-major copy for explanations: which terms of one document the query hit
+        col_of = np.repeat(np.arange(self.colptr.size - 1), np.diff(self.colptr))
+        order = np.lexsort((col_of, self.rows))
+        self._row_cols = col_of[order]
+        self._row_data = self.data[order]
+        counts = np.bincount(self.rows, minlength=self.n_rows)
+        self._row_ptr = np.concatenate(([0], np.cumsum(counts)))
 
     @classmethod
     def from_scipy(cls, matrix: Any) -> _Csc:
@@ -313,7 +332,7 @@ class ClauseMatcher:
         out[has] = picked[has].sum(axis=1) / take[has]
         return out
 
-    def match(self, text: str, top: int = 5) -> list[Match]:
+    def match(self, text: str, top: int = 5, *, explain: bool = True) -> list[Match]:
         """Leaves the text is evidence for, best first; empty for off-topic text.
 
         A long answer is also matched sentence by sentence, so every leaf that
@@ -327,7 +346,7 @@ class ClauseMatcher:
         if len(parts) >= self.config.segment_min:
             for part in parts[:200]:
                 scores = np.maximum(scores, self.config.segment_weight * self.guarded_scores(part))
-        return self._ranked(text, scores, top)
+        return self._ranked(text, scores, top, explain=explain)
 
     def support(self, text: str, leaf_ids: list[str]) -> dict[str, str]:
         """For each leaf, the sentences of a long answer that speak to it.
@@ -353,7 +372,7 @@ class ClauseMatcher:
             out[leaf_id] = " ".join(chosen) if chosen else text
         return out
 
-    def _ranked(self, text: str, scores: np.ndarray, top: int) -> list[Match]:
+    def _ranked(self, text: str, scores: np.ndarray, top: int, *, explain: bool = True) -> list[Match]:
         if not scores.size or float(scores.max()) < self.config.threshold:
             return []
         order = np.argsort(-scores, kind="stable")[:top]
@@ -373,7 +392,7 @@ class ClauseMatcher:
                     title_en=meta["title_en"],
                     kind=meta["kind"],
                     score=round(float(scores[leaf]), 4),
-                    terms=self._why(normalized, cols, weights, int(leaf)),
+                    terms=self._why(normalized, cols, weights, int(leaf)) if explain else (),
                 )
             )
         return out

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 EXPORT_FORMAT = "zhuoyue-session"
 EXPORT_VERSION = 1
 
@@ -83,6 +83,16 @@ MIGRATIONS: tuple[str, ...] = (
         action TEXT NOT NULL,
         payload TEXT NOT NULL,
         created REAL NOT NULL
+    );
+    """,
+    # v2: merged sessions keep every assessor's own item scores for the consensus view
+    """
+    CREATE TABLE assessor_scores (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        percent INTEGER NOT NULL,
+        PRIMARY KEY (session_id, item_id, author)
     );
     """,
 )
@@ -336,6 +346,16 @@ class Store:
         rows = self.conn.execute("SELECT item_id, percent FROM scores WHERE session_id = ?", (session_id,))
         return {r["item_id"]: r["percent"] for r in rows}
 
+    def assessor_scores(self, session_id: int) -> dict[str, dict[str, int]]:
+        """Per item, each assessor's percentage (merged sessions only)."""
+        rows = self.conn.execute(
+            "SELECT item_id, author, percent FROM assessor_scores WHERE session_id = ?", (session_id,)
+        )
+        out: dict[str, dict[str, int]] = {}
+        for r in rows:
+            out.setdefault(r["item_id"], {})[r["author"]] = r["percent"]
+        return out
+
     def last_step(self, session_id: int) -> tuple[int, str, dict[str, Any]] | None:
         row = self.conn.execute(
             "SELECT id, action, payload FROM steps WHERE session_id = ? ORDER BY id DESC LIMIT 1",
@@ -367,6 +387,10 @@ class Store:
             ],
             "na": [{"leaf_id": k, "reason": v} for k, v in sorted(self.na(s.id).items())],
             "scores": [{"item_id": k, "percent": v} for k, v in sorted(self.scores(s.id).items())],
+            "assessor_scores": [
+                {"item_id": item, "author": author, "percent": pct}
+                for item, per in sorted(self.assessor_scores(s.id).items()) for author, pct in sorted(per.items())
+            ],
         }  # fmt: skip
 
     def import_session(self, data: dict[str, Any], *, name: str | None = None) -> SessionRow:
@@ -412,6 +436,11 @@ class Store:
                     )  # fmt: skip
                 for row in data.get("na", []):
                     c.execute("INSERT INTO na VALUES (?, ?, ?)", (sid, row["leaf_id"], row["reason"]))
+                for row in data.get("assessor_scores", []):
+                    c.execute(
+                        "INSERT INTO assessor_scores VALUES (?, ?, ?, ?)",
+                        (sid, row["item_id"], row["author"], int(row["percent"])),
+                    )
                 for row in data.get("scores", []):
                     c.execute(
                         "INSERT INTO scores (session_id, item_id, percent) VALUES (?, ?, ?)",

@@ -1,0 +1,104 @@
+"""Merge several assessors' sessions of one company into a consensus session.
+
+The merged session holds the union of the evidence (each piece keeps its
+assessor as author), every assessor's own item scores for the consensus view
+(min, median, max, and a flag where they differ by 20 points or more), and as
+its own item score the median rounded to a step of 5.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from assistant.interview import FRAMEWORK
+from assistant.scoring import STEP
+from assistant.storage import SessionRow, StorageError, Store
+
+DISAGREEMENT = 20
+
+
+@dataclass(frozen=True)
+class Spread:
+    item_id: str
+    scores: dict[str, int]
+    low: int
+    median: float
+    high: int
+
+    @property
+    def flagged(self) -> bool:
+        return self.high - self.low >= DISAGREEMENT
+
+
+def merge_sessions(store: Store, names: list[str], into: str) -> SessionRow:
+    """Create `into` from the named sessions in one transaction."""
+    if len(names) < 2:
+        raise StorageError("merge needs at least two sessions")
+    if len(set(names)) != len(names):
+        raise StorageError("a session is named twice")
+    sources = [store.session(n) for n in names]
+    if any(s.name == into for s in store.sessions()):
+        raise StorageError(f"a session named {into!r} already exists")
+    now = time.time()
+    per_item: dict[str, dict[str, int]] = {}
+    for source in sources:
+        for item, percent in store.scores(source.id).items():
+            per_item.setdefault(item, {})[source.name] = percent
+        for item, per in store.assessor_scores(
+            source.id
+        ).items():  # merging merged sessions keeps their voices
+            for author, percent in per.items():
+                per_item.setdefault(item, {})[author] = percent
+    with store.transaction() as conn:
+        sid = conn.execute(
+            "INSERT INTO sessions (name, company, framework, created, updated) VALUES (?, ?, ?, ?, ?)",
+            (into, sources[0].company, FRAMEWORK, now, now),
+        ).lastrowid
+        for source in sources:
+            answer_ids: dict[int, int] = {}
+            for a in store.answers(source.id):
+                answer_ids[a.id] = int(
+                    conn.execute(
+                        "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
+                        (sid, a.asked, a.question, a.text, a.author or source.name, a.created),
+                    ).lastrowid
+                    or 0
+                )
+            for e in store.evidence(source.id):
+                conn.execute(
+                    "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        sid,
+                        answer_ids.get(e.answer_id or -1),
+                        e.leaf_id,
+                        e.text,
+                        e.score,
+                        e.source,
+                        e.author or source.name,
+                        now,
+                    ),
+                )
+            for leaf_id, reason in store.na(source.id).items():
+                conn.execute(
+                    "INSERT OR IGNORE INTO na VALUES (?, ?, ?)", (sid, leaf_id, f"{reason} ({source.name})")
+                )
+        for item, per in per_item.items():
+            for author, percent in per.items():
+                conn.execute("INSERT INTO assessor_scores VALUES (?, ?, ?, ?)", (sid, item, author, percent))
+            median = statistics.median(per.values())
+            conn.execute(
+                "INSERT INTO scores (session_id, item_id, percent, author) VALUES (?, ?, ?, 'median')",
+                (sid, item, int(STEP * round(median / STEP))),
+            )
+    return store.session(into)
+
+
+def spreads(store: Store, session_id: int) -> list[Spread]:
+    out = []
+    for item, per in sorted(store.assessor_scores(session_id).items()):
+        values = list(per.values())
+        out.append(Spread(item, dict(per), min(values), statistics.median(values), max(values)))
+    return out

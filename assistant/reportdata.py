@@ -1,0 +1,226 @@
+"""The tables every export format is built from, computed once from an interview.
+
+Keeping the content in one neutral structure means Markdown, CSV, XLSX, DOCX,
+HTML and JSON exports can differ in form but never in what they say.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.interview import Interview
+
+STATUS_LABEL = {
+    "zh": {"covered": "已覆盖", "partial": "部分覆盖", "uncovered": "未覆盖", "na": "不适用"},
+    "en": {"covered": "covered", "partial": "partial", "uncovered": "uncovered", "na": "not applicable"},
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: header row plus rows of plain values (str, int, float or None)."""
+
+    key: str
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    status_column: int | None = None
+
+
+@dataclass(frozen=True)
+class LeafSection:
+    leaf_id: str
+    title: str
+    status: str
+    status_label: str
+    reason: str
+    questions: tuple[str, ...]
+    evidence: tuple[tuple[str, str], ...]  # (source label, text)
+
+
+@dataclass(frozen=True)
+class ItemSection:
+    item_id: str
+    title: str
+    points: int
+    score_percent: int | None
+    score_points: float
+    leaves: tuple[LeafSection, ...]
+
+
+@dataclass(frozen=True)
+class CategorySection:
+    category_id: str
+    title: str
+    points: int
+    items: tuple[ItemSection, ...]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    session: str
+    company: str
+    framework: str
+    lang: str
+    total_points: float
+    coverage: float
+    tables: tuple[Table, ...]
+    outline: tuple[CategorySection, ...] = field(default=())
+
+    def table(self, key: str) -> Table | None:
+        return next((t for t in self.tables if t.key == key), None)
+
+
+def _h(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def build_report_data(interview: Interview) -> ReportData:
+    iv, kb, lang = interview, interview.kb, interview.lang
+    labels = STATUS_LABEL[lang]
+    cov = iv.coverage()
+    items = iv.items()
+    gaps = iv.gaps()
+    all_evidence = iv.store.evidence(iv.session.id)
+    source_label = {
+        "asked": _h(lang, "访谈回答", "interview answer"),
+        "matched": _h(lang, "自动匹配", "matched"),
+        "assigned": _h(lang, "人工指定", "assigned"),
+        "import": _h(lang, "导入草稿", "imported draft"),
+        "merged": _h(lang, "合并", "merged"),
+    }
+
+    gap_rows = []
+    for g in gaps:
+        node = kb.get(g.leaf_id)
+        gap_rows.append(
+            (
+                g.leaf_id,
+                node.title.get(lang) if node else "",
+                g.item_id,
+                g.item_points,
+                labels[g.status],
+                g.reason,
+                g.question,
+            )  # type: ignore[arg-type]
+        )
+    item_rows = []
+    for s in items:
+        item_rows.append(
+            (
+                s.item.id, s.item.title.get(lang), s.item.points,  # type: ignore[arg-type]
+                None if s.coverage is None else round(s.coverage * 100),
+                s.statuses.get("covered", 0), s.statuses.get("partial", 0), s.statuses.get("uncovered", 0), s.statuses.get("na", 0),
+                s.score.percent, s.score.earned, s.score.band.text(lang) if s.score.band else "",
+                _h(lang, "是", "yes") if s.score.over_scored else "",
+            )
+        )  # fmt: skip
+    category_rows = [
+        (c.id, c.title.get(lang), c.points, round(share * 100), round(earned, 1))  # type: ignore[arg-type]
+        for c, share, earned in iv.categories()
+    ]
+    evidence_rows = []
+    for e in all_evidence:
+        node = kb.get(e.leaf_id)
+        item = kb.item_of(e.leaf_id)
+        evidence_rows.append(
+            (e.leaf_id, node.title.get(lang) if node else "", item.id if item else "", labels[cov[e.leaf_id].status] if e.leaf_id in cov else "",  # type: ignore[arg-type]
+             source_label.get(e.source, e.source), e.author, e.text)
+        )  # fmt: skip
+    tables = [
+        Table("gaps", _h(lang, "差距清单", "Gap list"),
+              tuple(_h(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"), ("评分项分值", "Item points"),
+                                             ("状态", "Status"), ("原因", "Reason"), ("下一个问题", "Next question"))),
+              tuple(gap_rows), status_column=4),
+        Table("items", _h(lang, "评分项覆盖与得分", "Coverage and scores by item"),
+              tuple(_h(lang, *p) for p in (("评分项", "Item"), ("名称", "Title"), ("分值", "Points"), ("覆盖率%", "Coverage %"),
+                                             ("已覆盖", "Covered"), ("部分", "Partial"), ("未覆盖", "Uncovered"), ("不适用", "N/A"),
+                                             ("评分%", "Score %"), ("得分", "Points earned"), ("评分档描述", "Band"),
+                                             ("高分证据不足", "Scored high, thin evidence"))),
+              tuple(item_rows)),
+        Table("categories", _h(lang, "类目覆盖与得分", "Coverage and scores by category"),
+              tuple(_h(lang, *p) for p in (("类目", "Category"), ("名称", "Title"), ("分值", "Points"), ("覆盖率%", "Coverage %"), ("得分", "Points earned"))),
+              tuple(category_rows)),
+        Table("evidence", _h(lang, "证据", "Evidence"),
+              tuple(_h(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"), ("状态", "Status"),
+                                             ("来源", "Source"), ("作者", "Author"), ("证据内容", "Evidence"))),
+              tuple(evidence_rows), status_column=3),
+    ]  # fmt: skip
+    consensus = consensus_table(iv)
+    if consensus is not None:
+        tables.append(consensus)
+
+    outline = []
+    evidence_by_leaf: dict[str, list[tuple[str, str]]] = {}
+    for e in all_evidence:
+        evidence_by_leaf.setdefault(e.leaf_id, []).append((source_label.get(e.source, e.source), e.text))
+    scores = {s.item.id: s for s in items}
+    for category in kb.categories():
+        item_sections = []
+        for item in (n for n in kb.children(category.id) if n.level == "item"):
+            leaves = []
+            for leaf in kb.leaves_under(item.id):
+                status = cov[leaf.id]
+                questions = tuple(q.get(lang) for q in iv.dialogues.probe_texts(leaf.id)) or (
+                    leaf.text.get(lang),
+                )  # type: ignore[arg-type]
+                leaves.append(
+                    LeafSection(leaf.id, leaf.title.get(lang), status.status, labels[status.status], status.reason(lang),  # type: ignore[arg-type]
+                                questions, tuple(evidence_by_leaf.get(leaf.id, ())))
+                )  # fmt: skip
+            s = scores[item.id]
+            item_sections.append(
+                ItemSection(
+                    item.id,
+                    item.title.get(lang),
+                    item.points or 0,
+                    s.score.percent,
+                    s.score.earned,
+                    tuple(leaves),
+                )  # type: ignore[arg-type]
+            )
+        outline.append(
+            CategorySection(category.id, category.title.get(lang), category.points or 0, tuple(item_sections))
+        )  # type: ignore[arg-type]
+    return ReportData(
+        session=iv.session.name,
+        company=iv.session.company,
+        framework=iv.session.framework,
+        lang=lang,
+        total_points=iv.total_points(),
+        coverage=iv.overall_coverage(),
+        tables=tuple(tables),
+        outline=tuple(outline),
+    )
+
+
+def consensus_table(interview: Interview) -> Table | None:
+    """For a merged session: each item's scores by assessor, their spread, and a flag at ≥ 20 points."""
+    lang = interview.lang
+    spread = interview.store.assessor_scores(interview.session.id)
+    if not spread:
+        return None
+    authors = sorted({a for per_item in spread.values() for a in per_item})
+    rows = []
+    for item in interview.kb.items():
+        per = spread.get(item.id, {})
+        values = [per[a] for a in authors if a in per]
+        if values:
+            low, mid, high = min(values), statistics.median(values), max(values)
+            flag = _h(lang, "分歧 ≥20", "differ ≥20") if high - low >= 20 else ""
+        else:
+            low = mid = high = None  # type: ignore[assignment]
+            flag = ""
+        rows.append(
+            (item.id, item.title.get(lang), item.points, *(per.get(a) for a in authors), low, mid, high, flag)
+        )  # type: ignore[arg-type]
+    header = (
+        _h(lang, "评分项", "Item"), _h(lang, "名称", "Title"), _h(lang, "分值", "Points"), *authors,
+        _h(lang, "最低%", "Min %"), _h(lang, "中位%", "Median %"), _h(lang, "最高%", "Max %"), _h(lang, "分歧", "Flag"),
+    )  # fmt: skip
+    return Table(
+        "consensus", _h(lang, "评分共识(多位自评员)", "Consensus across assessors"), header, tuple(rows)
+    )

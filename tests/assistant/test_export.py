@@ -1,0 +1,129 @@
+"""Exports: golden files per text format; XLSX and DOCX reopened and checked cell by cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.export import ExportError, export_session, safe_cell
+from assistant.interview import Interview
+from assistant.reportdata import build_report_data
+
+GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
+UPDATE = os.environ.get("ZHUOYUE_UPDATE_GOLDEN") == "1"
+ANSWERS = [
+    ("4.3.3.2.3", "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进,全部分公司都执行。"),
+    ("4.3.3.3.1", "每年委托第三方开展顾客满意度测评,按顾客群分别设计问卷。"),
+    ("4.7.3.1", "近三年顾客满意度分别为86.2、88.5、91.3分,高于行业平均。"),
+    ("4.1.2.1", '=HYPERLINK("http://evil","点我") 公司使命由董事会制定。'),
+]
+
+
+@pytest.fixture
+def session(kb, dialogues, matcher, store):
+    iv = Interview.open(store, "golden", kb, dialogues, matcher, create=True, company="华东精工")
+    for leaf, text in ANSWERS:
+        iv.goto(leaf)
+        iv.answer(text)
+    iv.set_score("4.3.3", 40)
+    iv.set_score("4.7.3", 35)
+    iv.mark_na("4.1.4.4.2", "尚未开展")
+    yield iv
+    iv.close()
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "html", "json"])
+def test_text_formats_match_their_golden_files(session, tmp_path, fmt):
+    out = export_session(session, tmp_path / f"report.{fmt}")
+    golden = GOLDEN / f"report.{fmt}"
+    if UPDATE or not golden.exists():
+        golden.write_bytes(out.read_bytes())
+    assert out.read_bytes() == golden.read_bytes(), (
+        f"{fmt} export changed; regenerate with ZHUOYUE_UPDATE_GOLDEN=1 and review"
+    )
+
+
+def test_csv_has_bom_opens_as_utf8_and_neutralises_formulas(session, tmp_path):
+    raw = export_session(session, tmp_path / "r.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    cells = [c for row in rows for c in row]
+    assert "差距清单" in cells
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+
+
+def test_xlsx_reopens_sheet_by_sheet_and_cell_by_cell(session, tmp_path):
+    from openpyxl import load_workbook
+
+    path = export_session(session, tmp_path / "r.xlsx")
+    book = load_workbook(path)
+    data = build_report_data(session)
+    assert book.sheetnames == ["差距清单", "评分项", "类目", "证据"]
+    for sheet, table in zip(book.worksheets, data.tables, strict=True):
+        assert sheet.freeze_panes == "A2"
+        assert tuple(c.value for c in sheet[1]) == table.header
+        for row_cells, row in zip(sheet.iter_rows(min_row=2), table.rows, strict=True):
+            for cell, value in zip(row_cells, row, strict=True):
+                expected = (
+                    None if value in ("", None) else safe_cell(value)
+                )  # openpyxl reads empty cells as None
+                assert cell.value == expected, (sheet.title, cell.coordinate)
+        assert sheet.column_dimensions["A"].width >= 8
+    gaps = book["差距清单"]
+    assert gaps["E2"].fill.fgColor.rgb.endswith("FFC7CE")  # an uncovered gap is red
+    evidence = book["证据"]
+    texts = [c.value for c in evidence["G"]]
+    assert all(not str(t).startswith("=") for t in texts if t)
+    assert any(str(t).startswith("'=HYPERLINK") for t in texts if t)
+
+
+def test_docx_is_a_report_skeleton_in_clause_order_with_gap_markers(session, tmp_path):
+    from docx import Document
+
+    doc = Document(str(export_session(session, tmp_path / "r.docx")))
+    paragraphs = [p.text for p in doc.paragraphs]
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    item_headings = [h for h in headings if h.split()[0].count(".") == 2]
+    assert [h.split()[0] for h in item_headings] == [i.id for i in session.kb.items()]
+    complaint = paragraphs.index(next(h for h in headings if h.startswith("4.3.3.2.3")))
+    assert paragraphs[complaint + 1].endswith("?")  # the clause's guiding question
+    assert paragraphs[complaint + 2].startswith("投诉由客服中心")
+    assert sum(p.startswith("【待补充】") for p in paragraphs) == len(session.gaps())
+    assert "华东精工" in paragraphs[0]
+
+
+def test_html_is_standalone_escaped_and_printable(session, tmp_path):
+    text = export_session(session, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "@media print" in text
+    assert "<script" not in text and "&quot;http://evil&quot;" in text
+    assert 'class="uncovered"' in text
+
+
+def test_existing_file_is_refused_without_force_and_nothing_half_written(session, tmp_path):
+    target = tmp_path / "r.md"
+    target.write_text("keep me")
+    with pytest.raises(ExportError, match="exists"):
+        export_session(session, target)
+    assert target.read_text() == "keep me"
+    export_session(session, target, force=True)
+    assert target.read_text(encoding="utf-8").startswith("# 华东精工")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_missing_folder_and_unknown_format_are_named(session, tmp_path):
+    with pytest.raises(ExportError, match="no such folder"):
+        export_session(session, tmp_path / "nope" / "r.md")
+    with pytest.raises(ExportError, match="unknown export format"):
+        export_session(session, tmp_path / "r.pdf")
+
+
+def test_json_export_is_the_report_contract(session, tmp_path):
+    data = json.loads(export_session(session, tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["total_points"] == 48.0
+    assert {"session", "framework", "leaves", "items", "total_points", "gaps"} <= set(data)
