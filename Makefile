@@ -24,9 +24,10 @@ run: $(STAMP)
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-lint: $(DEVSTAMP)
+lint: $(DEVSTAMP)  # ruff and mypy on the core
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 

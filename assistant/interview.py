@@ -225,7 +225,7 @@ class Interview:
         scores = self.store.scores(self.session.id)
         out = []
         for item in self.kb.items():
-            statuses = [cov[leaf.id].status for leaf in self.kb.leaves_under(item.id)]
+            statuses: list[str] = [cov[leaf.id].status for leaf in self.kb.leaves_under(item.id)]
             share = fraction(statuses)
             counts = {s: statuses.count(s) for s in STATUS_ORDER}
             kind = "results" if item.kind == "results" else "process"
