@@ -22,7 +22,7 @@ from assistant import commands
 from assistant.interview import Interview, InterviewError, Reply
 from assistant.services import Services
 from dialogues.demos import Demo
-from tui.screens import ExportDialog, ScoreDialog, StartScreen
+from tui.screens import PromptDialog, StartScreen
 from tui.widgets import AnswerInput, ChatLog, ClauseTree, DetailPanel, GapList, ScorePanel
 
 Mode = Literal["interview", "demo", "coverage"]
@@ -262,12 +262,29 @@ class ZhuoyueApp(App[None]):
             return
         current = iv.store.scores(iv.session.id).get(item_id)
 
-        def done(value: int | None) -> None:
+        def done(value: str | None) -> None:
             if value is not None:
                 self._run_command(f"/score {item_id} {value}")
                 self.query_one(TabbedContent).active = "scores"
 
-        self.push_screen(ScoreDialog(self.lang, item_id, node.title.get(self.lang), current), done)  # type: ignore[arg-type]
+        label = _t(self.lang, "评分百分比(0–100,步长 5):", "Score percentage (0–100 in steps of 5):")
+        title = f"{item_id} {node.title.get(self.lang)}"  # type: ignore[arg-type]
+        self.push_screen(
+            PromptDialog(
+                self.lang, title, label, "" if current is None else str(current), input_type="integer"
+            ),
+            done,
+        )
+
+    def ask_na(self, leaf_id: str) -> None:
+        """Mark a clause not applicable after asking for the reason."""
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._run_command(f"/na {leaf_id} {reason}")
+
+        label = _t(self.lang, "不适用的理由:", "Why it does not apply:")
+        self.push_screen(PromptDialog(self.lang, f"/na {leaf_id}", label), done)
 
     def action_score_current(self) -> None:
         """Score the item of the clause being asked (or highlighted in the tree)."""
@@ -297,19 +314,21 @@ class ZhuoyueApp(App[None]):
         iv = self.interview
         if iv is None:
             return
-        default = Path.cwd() / f"{iv.session.name}-gaps.md"
+        default = Path.cwd() / f"{iv.session.name}-gaps.xlsx"
 
-        def done(path: Path | None) -> None:
-            if path is None:
+        def done(value: str | None) -> None:
+            if value is None:
                 return
             try:
-                written = commands.export(iv, path)
+                written = commands.export(iv, Path(value).expanduser())
             except (InterviewError, OSError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             self.notify(_t(self.lang, f"已导出到 {written}", f"Exported to {written}"))
 
-        self.push_screen(ExportDialog(self.lang, default, commands.EXPORT_FORMATS), done)
+        label = _t(self.lang, f"文件路径(格式由扩展名决定:{commands.EXPORT_FORMATS}):",
+                   f"File path (the suffix picks the format: {commands.EXPORT_FORMATS}):")  # fmt: skip
+        self.push_screen(PromptDialog(self.lang, _t(self.lang, "导出", "Export"), label, str(default)), done)
 
     def _set_lang(self, lang: str) -> None:
         self.lang = lang
@@ -382,8 +401,27 @@ class ZhuoyueApp(App[None]):
                 yield SystemCommand(f"/{command.name}", command.zh if lang == "zh" else command.en,
                                     lambda name=command.name: self._run_command(f"/{name}"))  # fmt: skip
             for leaf in self.services.kb.leaves():
-                yield SystemCommand(f"/goto {leaf.id} {leaf.title.get(lang)}", _t(lang, "转到该条款提问", "ask about this clause"),  # type: ignore[arg-type]
-                                    lambda leaf_id=leaf.id: self._run_command(f"/goto {leaf_id}"), discover=False)  # fmt: skip
+                title = f"{leaf.id} {leaf.title.get(lang)}"  # type: ignore[arg-type]
+                yield SystemCommand(
+                    f"/goto {title}",
+                    _t(lang, "转到该条款提问", "ask about this clause"),
+                    lambda leaf_id=leaf.id: self._run_command(f"/goto {leaf_id}"),
+                    discover=False,
+                )
+                yield SystemCommand(
+                    f"/assign {title}",
+                    _t(lang, "把上一段回答记为该条款的证据", "attach the last answer here"),
+                    lambda leaf_id=leaf.id: self._run_command(f"/assign {leaf_id}"),
+                    discover=False,
+                )
+                yield SystemCommand(
+                    f"/detach {title}",
+                    _t(lang, "把上一段回答从该条款移除", "detach the last answer from here"),
+                    lambda leaf_id=leaf.id: self._run_command(f"/detach {leaf_id}"),
+                    discover=False,
+                )
+                yield SystemCommand(f"/na {title}", _t(lang, "标记不适用(会询问理由)", "mark not applicable (asks why)"),
+                                    lambda leaf_id=leaf.id: self.ask_na(leaf_id), discover=False)  # fmt: skip
             for item in self.services.kb.items():
                 yield SystemCommand(f"/score {item.id} {item.title.get(lang)}", _t(lang, "为该评分项打分", "score this item"),  # type: ignore[arg-type]
                                     lambda item_id=item.id: self.ask_score(item_id), discover=False)  # fmt: skip

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -81,20 +79,28 @@ class StartScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class ScoreDialog(ModalScreen[int | None]):
-    """Ask for an item's percentage (0–100 in steps of 5)."""
+class PromptDialog(ModalScreen[str | None]):
+    """Ask for one value (a score, a file path, a reason); dismisses with the text or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, lang: str, item_id: str, title: str, current: int | None) -> None:
+    def __init__(
+        self, lang: str, title: str, label: str, value: str = "", *, input_type: str = "text"
+    ) -> None:
         super().__init__()
-        self.lang, self.item_id, self.item_title, self.current = lang, item_id, title, current
+        self.lang, self.heading, self.label, self.value, self.input_type = (
+            lang,
+            title,
+            label,
+            value,
+            input_type,
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"{self.item_id} {self.item_title}", classes="dialog-title")
-            yield Label(_t(self.lang, "评分百分比(0–100,步长 5):", "Score percentage (0–100 in steps of 5):"))
-            yield Input(value="" if self.current is None else str(self.current), id="percent", type="integer")
+            yield Static(self.heading, classes="dialog-title")
+            yield Label(self.label)
+            yield Input(value=self.value, id="value", type=self.input_type)  # type: ignore[arg-type]
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
                 yield Button(_t(self.lang, "取消", "Cancel"), id="cancel")
@@ -113,57 +119,8 @@ class ScoreDialog(ModalScreen[int | None]):
 
     def _ok(self) -> None:
         value = self.query_one(Input).value.strip()
-        if not value.isdigit():
-            self.notify(
-                _t(self.lang, "请输入 0–100 的整数", "Enter a whole number 0–100"), severity="warning"
-            )
-            return
-        self.dismiss(int(value))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ExportDialog(ModalScreen[Path | None]):
-    """Ask where to write the export; the suffix picks the format."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, lang: str, default: Path, formats: str) -> None:
-        super().__init__()
-        self.lang, self.default, self.formats = lang, default, formats
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(_t(self.lang, "导出", "Export"), classes="dialog-title")
-            yield Label(
-                _t(
-                    self.lang,
-                    f"文件路径(格式由扩展名决定:{self.formats}):",
-                    f"File path (the suffix picks the format: {self.formats}):",
-                )
-            )
-            yield Input(value=str(self.default), id="path")
-            with Horizontal(classes="buttons"):
-                yield Button(_t(self.lang, "导出", "Export"), id="ok", variant="primary")
-                yield Button(_t(self.lang, "取消", "Cancel"), id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self) -> None:
-        self._ok()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._ok()
-        else:
-            self.dismiss(None)
-
-    def _ok(self) -> None:
-        value = self.query_one(Input).value.strip()
         if value:
-            self.dismiss(Path(value).expanduser())
+            self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

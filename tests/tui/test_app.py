@@ -99,7 +99,7 @@ async def test_export_dialog_writes_a_file(services, tmp_path):
         await start_new(pilot)
         await pilot.press("f8")
         await pilot.pause()
-        field = app.screen.query_one("#path")
+        field = app.screen.query_one("#value")
         field.value = str(target)
         await pilot.press("enter")
         await pilot.pause()
@@ -163,3 +163,29 @@ async def test_coverage_mode_is_read_only(services):
         assert app.interview.read_only
         assert leaf_label(app, "4.3.3.2.3")[0] in "●◐"
         assert app.query_one(ScorePanel)
+
+
+async def test_command_palette_reaches_clause_commands(services):
+    """/na needs a reason: the palette entry asks for it in a dialog."""
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for command in (
+            "/next",
+            "/gaps",
+            "/undo",
+            "/goto 4.3.3.2.3",
+            "/assign 4.3.3.2.3",
+            "/detach 4.3.3.2.3",
+            "/na 4.3.3.2.3",
+        ):
+            assert any(t.startswith(command) for t in titles), command
+        app.ask_na("4.3.2.2.2")
+        await pilot.pause()
+        for ch in "单一客户":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.interview.coverage()["4.3.2.2.2"].status == "na"
+        assert str(app.query_one(ClauseTree)._by_clause["4.3.2.2.2"].label).startswith("–")

@@ -27,6 +27,8 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.wait_for_animation()
     await pilot.pause()
+
+
 COMPLAINTS = "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进,全部分公司都执行。"
 
 
