@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.coverage import (
@@ -440,7 +440,7 @@ class Interview:
         before = self.coverage()
         support = self.matcher.support(text, list(attach))
         prev_cursor = self.cursor.to_json()
-        # decide the next question before writing, so answer and cursor land in one transaction
+        # the answer, its evidence, the undo step and the moved cursor land in one transaction
         with self.store.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
@@ -471,7 +471,7 @@ class Interview:
                     ),
                 )
             self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev_cursor})
-            after = self._coverage_in(conn)
+            after = self.coverage()  # same connection: sees this transaction's rows
             next_q = self._after_answer(asked, role, asked_leaf, after)
             self._save_cursor(conn)
         changes = tuple(
@@ -481,10 +481,6 @@ class Interview:
         )
         message = self._describe_answer(asked_leaf, attach, after, matches, notes)
         return Reply("answer" if next_q else "done", message, next_q, matches, tuple(attach), changes)
-
-    def _coverage_in(self, conn: Any) -> dict[str, LeafCoverage]:
-        # same connection: sees this transaction's uncommitted rows
-        return self.coverage()
 
     def _after_answer(
         self, asked: str | None, role: str, asked_leaf: str | None, cov: dict[str, LeafCoverage]
@@ -874,4 +870,4 @@ def _before(leaves: list[Node], leaf_id: str) -> str | None:
     return ids[i - 1] if i > 0 else None
 
 
-__all__ = ["Interview", "InterviewError", "Question", "Reply", "StorageError", "replace"]
+__all__ = ["Gap", "Interview", "InterviewError", "ItemSummary", "Question", "Reply", "StorageError"]

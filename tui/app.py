@@ -23,7 +23,7 @@ from assistant.interview import Interview, InterviewError, Reply
 from assistant.services import Services
 from dialogues.demos import Demo
 from tui.screens import PromptDialog, StartScreen
-from tui.widgets import AnswerInput, ChatLog, ClauseTree, DetailPanel, GapList, ScorePanel
+from tui.widgets import AnswerInput, ChatLog, Chip, ClauseTree, DetailPanel, GapList, ScorePanel
 
 Mode = Literal["interview", "demo", "coverage"]
 
@@ -74,6 +74,7 @@ class ZhuoyueApp(App[None]):
         self.demo_step = 0
         self.ask_start = ask_start
         self.interview: Interview | None = None
+        self._busy = False
         self._demo_dir: tempfile.TemporaryDirectory[str] | None = None
 
     # --- layout -------------------------------------------------------------------------------------
@@ -202,20 +203,37 @@ class ZhuoyueApp(App[None]):
         text = event.text
         if self.interview is None or not text.strip():
             return
+        if self._busy:
+            # one answer at a time: the engine and its database connection are not shared across threads
+            self.query_one(AnswerInput).insert(text)
+            self.notify(_t(self.lang, "上一段回答还在匹配中……", "Still matching the last answer…"))
+            return
         if text.strip().startswith("/"):
             self._run_command(text.strip())
             return
         self.query_one(ChatLog).add_answer(text)
         self.query_one(AnswerInput).add_class("busy")
+        self._busy = True
         self._answer(text)
 
     @work(thread=True, exclusive=True, group="answer")
     def _answer(self, text: str) -> None:
         assert self.interview is not None
-        reply = self.interview.answer(text)
+        try:
+            reply = self.interview.answer(text)
+        except Exception as exc:  # a full disk, a locked database: say so, keep the app and what was saved
+            self.call_from_thread(self._failed, str(exc), text)
+            return
         self.call_from_thread(self._answered, reply)
 
+    def _failed(self, message: str, text: str) -> None:
+        self._busy = False
+        self.query_one(AnswerInput).remove_class("busy")
+        self.query_one(AnswerInput).insert(text)  # give the unsaved answer back to the user
+        self.query_one(ChatLog).add_note(f"! {message}", "error")
+
     def _answered(self, reply: Reply) -> None:
+        self._busy = False
         self.query_one(AnswerInput).remove_class("busy")
         self.show_reply(reply)
 
@@ -237,9 +255,9 @@ class ZhuoyueApp(App[None]):
         if self.interview is not None and event.node.data:
             self.query_one(DetailPanel).show(self.interview, event.node.data)
 
-    def on_chip_opened(self, event: object) -> None:
-        clause = getattr(event, "clause", None)
-        if self.interview is not None and clause:
+    def on_chip_opened(self, event: Chip.Opened) -> None:
+        clause = event.clause
+        if self.interview is not None:
             self.query_one(ClauseTree).focus_clause(clause)
             self.query_one(DetailPanel).show(self.interview, clause)
             self.query_one(TabbedContent).active = "detail"
