@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.paths import cache_dir
 from assistant.textnorm import DEFAULT_ANALYZER, MAX_QUERY_CHARS, Analyzer, clean, normalize, sentences
 
 INDEX_FORMAT = 4
@@ -533,16 +534,6 @@ def background_sentences() -> list[str]:
     if not isinstance(rows, list) or not all(isinstance(r, str) for r in rows):
         raise MatcherError(f"{path}: 'background' must be a list of strings")
     return rows
-
-
-def cache_dir() -> Path:
-    """Where fitted indexes live: $ZHUOYUE_CACHE_DIR, else the user cache folder."""
-    env = os.environ.get("ZHUOYUE_CACHE_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("zhuoyue", appauthor=False))
 
 
 def _versions() -> str:

@@ -10,13 +10,23 @@ import os
 from pathlib import Path
 
 
-def data_dir() -> Path:
-    env = os.environ.get("ZHUOYUE_DATA_DIR")
+def _user_dir(env_var: str, kind: str) -> Path:
+    env = os.environ.get(env_var)
     if env:
         return Path(env)
-    from platformdirs import user_data_dir
+    import platformdirs  # imported on use: `zhuoyue --help` should not pay for it
 
-    return Path(user_data_dir("zhuoyue", appauthor=False))
+    return Path(getattr(platformdirs, f"user_{kind}_dir")("zhuoyue", appauthor=False))
+
+
+def data_dir() -> Path:
+    """Sessions and chat history: $ZHUOYUE_DATA_DIR, else the user data folder."""
+    return _user_dir("ZHUOYUE_DATA_DIR", "data")
+
+
+def cache_dir() -> Path:
+    """Fitted matcher indexes: $ZHUOYUE_CACHE_DIR, else the user cache folder."""
+    return _user_dir("ZHUOYUE_CACHE_DIR", "cache")
 
 
 def default_db() -> Path:

@@ -184,9 +184,15 @@ class ZhuoyueApp(App[None]):
         if iv is None:
             return
         items = iv.items()
+        gaps = iv.gaps()
+        total = iv.total_points()
         self.query_one(ClauseTree).show(iv.coverage(), items)
-        self.query_one(GapList).show(iv.gaps(), self.lang)
-        self.query_one(ScorePanel).show(items, iv.total_points(), iv.overall_coverage(), self.lang)
+        self.query_one(GapList).show(gaps, self.lang)
+        self.query_one(ScorePanel).show(items, total, iv.overall_coverage(), self.lang)
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("gaps").label = _t(self.lang, f"差距 {len(gaps)}", f"Gaps {len(gaps)}")  # type: ignore[assignment]
+        tabs.get_tab("scores").label = _t(self.lang, f"评分 {total:g}", f"Scores {total:g}")  # type: ignore[assignment]
+        tabs.get_tab("detail").label = _t(self.lang, "详情", "Detail")  # type: ignore[assignment]
 
     def show_reply(self, reply: Reply) -> None:
         chat = self.query_one(ChatLog)

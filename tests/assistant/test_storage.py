@@ -102,12 +102,17 @@ def test_a_newer_schema_is_refused(tmp_path):
         Store(path)
 
 
-def test_second_process_gets_a_clear_message_not_a_corrupt_file(tmp_path):
-    db = tmp_path / "shared.db"
-    holder = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "chat", "--new", "shared", "--db", str(db)],
+def spawn_chat(db, name):
+    """A chat process on a new session, kept running so the test can feed it answers."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant", "chat", "--new", name, "--db", str(db)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
     )  # fmt: skip
+
+
+def test_second_process_gets_a_clear_message_not_a_corrupt_file(tmp_path):
+    db = tmp_path / "shared.db"
+    holder = spawn_chat(db, "shared")
     try:
         holder.stdin.write(COMPLAINTS + "\n")
         holder.stdin.flush()
@@ -128,10 +133,7 @@ def test_second_process_gets_a_clear_message_not_a_corrupt_file(tmp_path):
 
 def test_sigkill_mid_session_loses_nothing_answered(tmp_path):
     db = tmp_path / "kill.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "chat", "--new", "k", "--db", str(db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-    )  # fmt: skip
+    proc = spawn_chat(db, "k")
     answers = [COMPLAINTS, "每年委托第三方开展顾客满意度测评,覆盖全部客户群,结果用于改进。"]
     for text in answers:
         proc.stdin.write(text + "\n")

@@ -32,10 +32,40 @@ def wait_for(session: str, predicate, timeout: float = 40.0) -> str:
     raise AssertionError(f"screen never showed what was expected:\n{screen}")
 
 
-def test_typing_an_answer_marks_the_clause_in_the_tree(tmp_path: Path):
+def wait_for_answers(db: Path, count: int, timeout: float = 40.0) -> None:
+    """The engine commits each answer before replying: wait for it in the database."""
+    import sqlite3
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with sqlite3.connect(db, timeout=1) as conn:
+                if conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] >= count:
+                    time.sleep(0.3)  # and for the reply to be drawn
+                    return
+        except sqlite3.Error:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{count} answers never reached the database")
+
+
+def marked(screen: str, leaf: str) -> bool:
+    return f"● {leaf}" in screen or f"◐ {leaf}" in screen
+
+
+def gap_count(screen: str) -> int:
+    import re
+
+    found = re.search(r"差距 (\d+)", screen)
+    assert found, screen
+    return int(found.group(1))
+
+
+def test_three_answers_mark_complaints_and_satisfaction_and_shrink_the_gaps(tmp_path: Path):
     session = f"zy-{uuid.uuid4().hex[:8]}"
     exe = Path(sys.executable).with_name("zhuoyue")
-    command = f"{exe} --db {tmp_path / 'e2e.sqlite3'}"
+    db = tmp_path / "e2e.sqlite3"
+    command = f"{exe} --db {db}"
     env = {
         "ZHUOYUE_CACHE_DIR": os.environ["ZHUOYUE_CACHE_DIR"],
         "ZHUOYUE_DATA_DIR": str(tmp_path),
