@@ -86,6 +86,7 @@ def main() -> None:
             config = replace(MatchConfig(), analyzer=mode)
             matcher = ClauseMatcher(build_index_for(None, config))
             report(f"dev/{mode}", matcher, DEV)
+            report(f"hold/{mode}", matcher, HOLDOUT)
             p50, p95 = latency(matcher, [r.text for r in read_labelled(DEV)])
             print(f"         latency p50 {p50:.2f} ms p95 {p95:.2f} ms")
         return
