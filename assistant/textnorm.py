@@ -89,7 +89,13 @@ def stem(word: str) -> str:
     return word
 
 
+_CONTRACTION = re.compile(r"(?<=[a-z])['’](?:t|s|re|ve|ll|m|d)\b")
+
+
 def english_tokens(text: str) -> list[str]:
+    # "isn't" must not leave a stray "isn" behind: drop the contraction's tail, and
+    # "n't" → "n" is then dropped with the other short stop words
+    text = _CONTRACTION.sub("", text.replace("n't", " not").replace("n’t", " not"))
     words = [stem(w) for w in _LATIN_WORD.findall(text) if w not in _EN_STOP]
     return words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]
 
