@@ -487,21 +487,7 @@ class Interview:
     ) -> Question | None:
         c = self.cursor
         if role == "opening" and asked:
-            c.opened = [*c.opened, asked]
-            first = next(
-                (
-                    leaf.id
-                    for leaf in self.kb.leaves_under(asked)
-                    if self._in_scope(leaf.id)
-                    and cov[leaf.id].status != "covered"
-                    and cov[leaf.id].status != "na"
-                ),
-                None,
-            )
-            if first is not None:
-                c.target, c.role, c.dimension = first, "probe", None
-                return self._build_question(first, "probe", None)
-            return self._advance(save=False, after=asked)
+            return self._enter_item(asked, cov)
         if asked_leaf:
             status = cov[asked_leaf]
             asked_count = c.followups.get(asked_leaf, 0)
@@ -544,6 +530,23 @@ class Interview:
             )  # fmt: skip
         return "\n".join(lines)
 
+    def _enter_item(self, item_id: str, cov: dict[str, LeafCoverage]) -> Question | None:
+        """After an item's opening (answered or skipped): its first open leaf, else onwards."""
+        c = self.cursor
+        c.opened = [*c.opened, item_id]
+        first = next(
+            (
+                x.id
+                for x in self.kb.leaves_under(item_id)
+                if self._in_scope(x.id) and cov[x.id].status in ("uncovered", "partial")
+            ),
+            None,
+        )
+        if first is None:
+            return self._advance(save=False, after=item_id)
+        c.target, c.role, c.dimension = first, "probe", None
+        return self._build_question(first, "probe", None)
+
     def skip(self) -> Reply:
         """Leave the current leaf for now and go to the next one."""
         self._writable()
@@ -554,9 +557,7 @@ class Interview:
             if leaf and leaf not in self.cursor.skipped:
                 self.cursor.skipped = [*self.cursor.skipped, leaf]
             if self.cursor.role == "opening" and target:
-                self.cursor.opened = [*self.cursor.opened, target]
-                first = next((x.id for x in self.kb.leaves_under(target) if self._in_scope(x.id)), None)
-                q = self._advance(save=False, after=None if first is None else _before(self._leaves, first))
+                q = self._enter_item(target, self.coverage())
             else:
                 q = self._advance(save=False, after=target)
             self._step(conn, "move", {"cursor": prev})
@@ -862,12 +863,6 @@ class Interview:
 
 def _change(leaf_id: str, before: str, after: str) -> tuple[CoverageChange, ...]:
     return (CoverageChange(leaf_id, before, after),) if before != after else ()
-
-
-def _before(leaves: list[Node], leaf_id: str) -> str | None:
-    ids = [leaf.id for leaf in leaves]
-    i = ids.index(leaf_id) if leaf_id in ids else 0
-    return ids[i - 1] if i > 0 else None
 
 
 __all__ = ["Gap", "Interview", "InterviewError", "ItemSummary", "Question", "Reply", "StorageError"]

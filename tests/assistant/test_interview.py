@@ -136,3 +136,21 @@ def test_report_contract(interview):
     assert report["total_points"] == 20.0
     assert {"id", "status", "question"} <= set(report["gaps"][0])
     assert "4.3.3.2.3" not in [g["id"] for g in report["gaps"]]
+
+
+def test_skip_passes_the_opening_then_the_leaf(interview):
+    assert interview.current_question().role == "opening"
+    reply = interview.skip()
+    assert (reply.question.target, reply.question.role) == ("4.3.2.2.1", "probe")
+    reply = interview.skip()
+    assert reply.question.target == "4.3.2.2.2"
+    interview.undo()
+    assert interview.current_question().target == "4.3.2.2.1"
+
+
+def test_out_of_scope_leaves_are_not_asked(interview):
+    for _ in range(20):
+        q = interview.skip().question
+        if q is None:
+            break
+        assert q.target.startswith("4.3")
