@@ -360,15 +360,9 @@ def _write_output(text: str, path: Path | None, force: bool) -> int:
     if path is None:
         out(text)
         return EXIT_OK
-    if not path.parent.exists():
-        err(f"error: no such folder: {path.parent}")
-        return EXIT_FAIL
-    if path.exists() and not force:
-        err(f"error: {path} exists; use --force to overwrite it")
-        return EXIT_FAIL
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(path)
+    from assistant.files import write_output
+
+    write_output(path, (text + "\n").encode(), force=force)  # an OutputError reaches the user via main()
     err(f"wrote {path}")
     return EXIT_OK
 
@@ -480,7 +474,7 @@ COMMANDS = {
 # Errors whose message is meant for the user (named, so this module imports none of them eagerly).
 _USER_ERRORS = {
     "StorageError", "SessionLocked", "SessionNotFound", "InterviewError", "MatcherError", "DialogueError", "ScoreError",
-    "DraftError", "ExportError", "DemoError",
+    "DraftError", "OutputError", "DemoError",
 }  # fmt: skip
 
 

@@ -137,14 +137,7 @@ def export(interview: Interview, path: Path, *, force: bool = False) -> Path:
 
 
 def _export_session_json(interview: Interview, path: Path, *, force: bool) -> Path:
-    from assistant.export import ExportError
+    from assistant.files import write_output
 
-    if not path.parent.is_dir():
-        raise ExportError(f"no such folder: {path.parent}")
-    if path.exists() and not force:
-        raise ExportError(f"{path} exists; use --force to overwrite it")
     text = json.dumps(interview.store.export_session(interview.session.name), ensure_ascii=False, indent=1)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(path)  # never leave a half-written file behind
-    return path
+    return write_output(path, (text + "\n").encode(), force=force)

@@ -13,12 +13,12 @@ import csv
 import html
 import io
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.reportdata import ReportData, Table, build_report_data
+from assistant.files import OutputError, check_output, write_output
+from assistant.reportdata import STATUS_LABEL, ReportData, Table, build_report_data
 
 if TYPE_CHECKING:
     from assistant.interview import Interview
@@ -29,8 +29,8 @@ STATUS_FILL = {"covered": "C6EFCE", "partial": "FFEB9C", "uncovered": "FFC7CE", 
 PENDING = {"zh": "【待补充】", "en": "[TO BE COMPLETED]"}
 
 
-class ExportError(Exception):
-    """The export could not be written; nothing was left behind."""
+#: Unknown formats and unwritable paths are both output problems the user must see.
+ExportError = OutputError
 
 
 def safe_cell(value: Any) -> Any:
@@ -53,23 +53,13 @@ def format_of(path: Path, explicit: str | None = None) -> str:
 def export_session(interview: Interview, path: Path, fmt: str | None = None, *, force: bool = False) -> Path:
     """Write the session's report to `path` in the format its suffix (or `fmt`) names."""
     fmt = format_of(path, fmt)
-    if not path.parent.is_dir():
-        raise ExportError(f"no such folder: {path.parent}")
-    if path.exists() and not force:
-        raise ExportError(f"{path} exists; use --force to overwrite it")
+    check_output(path, force=force)  # before the work of building the report
     data = build_report_data(interview)
     if fmt == "json":
         payload: bytes = (json.dumps(interview.report(), ensure_ascii=False, indent=1) + "\n").encode()
     else:
         payload = WRITERS[fmt](data)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(payload)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    return path
+    return write_output(path, payload, force=force)
 
 
 def _fmt(value: Any) -> str:
@@ -175,8 +165,6 @@ def _display_width(text: str) -> int:
 
 
 def _status_by_label(lang: str) -> dict[str, str]:
-    from assistant.reportdata import STATUS_LABEL
-
     return {label: status for status, label in STATUS_LABEL[lang].items()}
 
 

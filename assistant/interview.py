@@ -28,6 +28,7 @@ from assistant.coverage import (
     fraction,
     leaf_coverage,
 )
+from assistant.i18n import pick
 from assistant.matching import ClauseMatcher, Match
 from assistant.scoring import ItemScore, ScoreError, check_percent, score_item
 from assistant.storage import SessionRow, StorageError, Store
@@ -135,10 +136,6 @@ class Cursor:
         }  # fmt: skip
 
 
-def _t(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
 class Interview:
     """One open assessment session."""
 
@@ -164,7 +161,6 @@ class Interview:
             store.acquire(session.id)
         self.cursor = Cursor.from_json(session.cursor)
         self._leaves = [leaf for leaf in kb.leaves() if self._in_scope(leaf.id)]
-        self._kind = {leaf.id: leaf.kind for leaf in kb.leaves()}
 
     # --- opening and closing ----------------------------------------------------------------------
 
@@ -383,7 +379,7 @@ class Interview:
 
     def _writable(self) -> None:
         if self.read_only:
-            raise InterviewError(_t(self.lang, "只读模式下不能修改会话", "this session is open read-only"))
+            raise InterviewError(pick(self.lang, "只读模式下不能修改会话", "this session is open read-only"))
 
     def answer(self, raw: str, *, author: str = "") -> Reply:
         """Record an answer to the current question; returns what happened and what comes next."""
@@ -393,14 +389,14 @@ class Interview:
             question = self.current_question()
             return Reply(
                 "error",
-                _t(self.lang, "回答是空的,请再说一说。", "The answer was empty; please say a little more."),
+                pick(self.lang, "回答是空的,请再说一说。", "The answer was empty; please say a little more."),
                 question,
             )
         notes = []
         if len(text) > MAX_ANSWER_CHARS:
             text = text[:MAX_ANSWER_CHARS]
             notes.append(
-                _t(
+                pick(
                     self.lang,
                     f"回答太长,只保留了前 {MAX_ANSWER_CHARS} 个字符。",
                     f"The answer was long; only its first {MAX_ANSWER_CHARS} characters were kept.",
@@ -508,7 +504,7 @@ class Interview:
         lines = list(notes)
         if not attach:
             lines.append(
-                _t(lang, "这段回答没有对应到评价准则的条款,已记录但未作为证据。可以换个说法,或用 /assign 条款号 指定。",
+                pick(lang, "这段回答没有对应到评价准则的条款,已记录但未作为证据。可以换个说法,或用 /assign 条款号 指定。",
                    "This answer did not match any clause; it is kept but not used as evidence. Rephrase it, or use /assign ID.")
             )  # fmt: skip
             return "\n".join(lines)
@@ -516,16 +512,16 @@ class Interview:
             node = self.kb.get(leaf_id)
             status = cov[leaf_id]
             label = (
-                _t(lang, "已记为证据", "recorded as evidence for")
+                pick(lang, "已记为证据", "recorded as evidence for")
                 if leaf_id == asked_leaf
-                else _t(lang, "同时匹配到", "also matched")
+                else pick(lang, "同时匹配到", "also matched")
             )
             lines.append(
                 f"{SYMBOL[status.status]} {label}: {leaf_id} {node.title.get(lang) if node else ''} — {status.reason(lang)}"
             )
         if asked_leaf and asked_leaf not in attach and matches:
             lines.append(
-                _t(lang, f"这段回答更像是在说 {matches[0].leaf_id},而不是刚才问的 {asked_leaf}。",
+                pick(lang, f"这段回答更像是在说 {matches[0].leaf_id},而不是刚才问的 {asked_leaf}。",
                    f"This answer reads more like {matches[0].leaf_id} than the clause asked ({asked_leaf}).")
             )  # fmt: skip
         return "\n".join(lines)
@@ -564,7 +560,7 @@ class Interview:
             self._save_cursor(conn)
         return Reply(
             "info" if q else "done",
-            _t(self.lang, "好的,先跳过。", "Skipped for now.") if q else self._done_text(),
+            pick(self.lang, "好的,先跳过。", "Skipped for now.") if q else self._done_text(),
             q,
         )
 
@@ -585,7 +581,7 @@ class Interview:
             leaves = [leaf for leaf in self.kb.leaves_under(node.id)]
             if not leaves:
                 raise InterviewError(
-                    _t(self.lang, f"{node.id} 下没有可提问的条款", f"no clause to ask under {node.id}")
+                    pick(self.lang, f"{node.id} 下没有可提问的条款", f"no clause to ask under {node.id}")
                 )
             c.target, c.role, c.dimension = leaves[0].id, "probe", None
         with self.store.transaction() as conn:
@@ -593,7 +589,7 @@ class Interview:
             self._save_cursor(conn)
         return Reply(
             "info",
-            _t(self.lang, f"转到 {node.id} {node.title.zh}", f"Going to {node.id} {node.title.en}"),
+            pick(self.lang, f"转到 {node.id} {node.title.zh}", f"Going to {node.id} {node.title.en}"),
             self.current_question(),
         )
 
@@ -603,7 +599,7 @@ class Interview:
             hits = self.kb.search(ref, limit=3)
             hint = "、".join(f"{h.node.id} {h.node.title.get(self.lang)}" for h in hits)
             raise InterviewError(
-                _t(self.lang, f"没有条款 {ref!r}。" + (f"你是不是要找:{hint}" if hint else ""),
+                pick(self.lang, f"没有条款 {ref!r}。" + (f"你是不是要找:{hint}" if hint else ""),
                    f"No clause {ref!r}." + (f" Did you mean: {hint}" if hint else ""))
             )  # fmt: skip
         return node
@@ -613,7 +609,7 @@ class Interview:
         if not node.is_leaf or node.kind == "profile":
             leaves = ", ".join(x.id for x in self.kb.leaves_under(node.id)[:6])
             raise InterviewError(
-                _t(
+                pick(
                     self.lang,
                     f"{node.id} 不是最末级条款;请指定其下的条款,如 {leaves}",
                     f"{node.id} is not a leaf; name one under it, e.g. {leaves}",
@@ -631,11 +627,11 @@ class Interview:
         leaf = self._leaf(ref)
         answers = self.store.answers(self.session.id)
         if not answers:
-            raise InterviewError(_t(self.lang, "还没有回答可以指定", "there is no answer to assign yet"))
+            raise InterviewError(pick(self.lang, "还没有回答可以指定", "there is no answer to assign yet"))
         last = answers[-1]
         if any(e.answer_id == last.id and e.leaf_id == leaf.id for e in self.store.evidence(self.session.id)):
             raise InterviewError(
-                _t(
+                pick(
                     self.lang,
                     f"上一段回答已经是 {leaf.id} 的证据",
                     f"the last answer is already evidence for {leaf.id}",
@@ -652,7 +648,7 @@ class Interview:
         after = self.coverage()[leaf.id]
         return Reply(
             "info",
-            f"{SYMBOL[after.status]} " + _t(self.lang, f"已把上一段回答记为 {leaf.id} {leaf.title.zh} 的证据 — {after.reason_zh}",
+            f"{SYMBOL[after.status]} " + pick(self.lang, f"已把上一段回答记为 {leaf.id} {leaf.title.zh} 的证据 — {after.reason_zh}",
                                             f"The last answer is now evidence for {leaf.id} {leaf.title.en} — {after.reason_en}"),
             self.current_question(), attached=(leaf.id,), changes=_change(leaf.id, before, after.status),
         )  # fmt: skip
@@ -666,7 +662,7 @@ class Interview:
         chosen = [e for e in rows if e.answer_id == last] or rows
         if not chosen:
             raise InterviewError(
-                _t(self.lang, f"{leaf.id} 还没有证据", f"{leaf.id} has no evidence to detach")
+                pick(self.lang, f"{leaf.id} 还没有证据", f"{leaf.id} has no evidence to detach")
             )
         before = self.coverage()[leaf.id].status
         with self.store.transaction() as conn:
@@ -674,7 +670,7 @@ class Interview:
             self._step(conn, "detach", {"evidence_ids": [e.id for e in chosen]})
         after = self.coverage()[leaf.id]
         return Reply(
-            "info", _t(self.lang, f"已从 {leaf.id} 移除 {len(chosen)} 条证据 — {after.reason_zh}", f"Detached {len(chosen)} piece(s) of evidence from {leaf.id} — {after.reason_en}"),
+            "info", pick(self.lang, f"已从 {leaf.id} 移除 {len(chosen)} 条证据 — {after.reason_zh}", f"Detached {len(chosen)} piece(s) of evidence from {leaf.id} — {after.reason_en}"),
             self.current_question(), changes=_change(leaf.id, before, after.status),
         )  # fmt: skip
 
@@ -684,7 +680,7 @@ class Interview:
         reason = clean(reason).strip()
         if not reason:
             raise InterviewError(
-                _t(self.lang, "请说明不适用的理由:/na 条款号 理由", "give a reason: /na ID REASON")
+                pick(self.lang, "请说明不适用的理由:/na 条款号 理由", "give a reason: /na ID REASON")
             )
         node = self.resolve(ref)
         leaves = self.kb.leaves_under(node.id)
@@ -707,7 +703,7 @@ class Interview:
             q = self._advance(save=True)
         return Reply(
             "info",
-            _t(
+            pick(
                 self.lang, f"已将 {node.id} 标为不适用:{reason}", f"Marked {node.id} not applicable: {reason}"
             ),
             q,
@@ -721,7 +717,7 @@ class Interview:
         item = node if node.level == "item" else None
         if item is None:
             raise InterviewError(
-                _t(
+                pick(
                     self.lang,
                     f"评分针对评分项(如 4.3.3),{node.id} 不是评分项",
                     f"scores are set per item (e.g. 4.3.3); {node.id} is not an item",
@@ -741,21 +737,21 @@ class Interview:
         summary = next(s for s in self.items() if s.item.id == item.id)
         band = summary.score.band
         lines = [
-            _t(self.lang, f"{item.id} {item.title.zh}:{value}% × {item.points} 分 = {summary.score.earned} 分",
+            pick(self.lang, f"{item.id} {item.title.zh}:{value}% × {item.points} 分 = {summary.score.earned} 分",
                f"{item.id} {item.title.en}: {value}% × {item.points} = {summary.score.earned} points"),
         ]  # fmt: skip
         if band is not None:
             lines.append(f"[{band.label()}] {band.text(self.lang)}")
         if summary.score.over_scored:
             lines.append(
-                _t(
+                pick(
                     self.lang,
                     "注意:该项评分较高,但多数条款还没有证据覆盖。",
                     "Note: scored high while most of its leaves have no evidence.",
                 )
             )
         lines.append(
-            _t(self.lang, f"总分 {self.total_points()} / 1000", f"Total {self.total_points()} / 1000")
+            pick(self.lang, f"总分 {self.total_points()} / 1000", f"Total {self.total_points()} / 1000")
         )
         return Reply("info", "\n".join(lines), self.current_question())
 
@@ -764,7 +760,7 @@ class Interview:
         self._writable()
         step = self.store.last_step(self.session.id)
         if step is None:
-            raise InterviewError(_t(self.lang, "没有可以撤销的操作", "nothing to undo"))
+            raise InterviewError(pick(self.lang, "没有可以撤销的操作", "nothing to undo"))
         step_id, action, payload = step
         sid = self.session.id
         with self.store.transaction() as conn:
@@ -805,12 +801,12 @@ class Interview:
         zh, en = names.get(action, (action, action))
         return Reply(
             "info",
-            _t(self.lang, f"已撤销上一步({zh})。", f"Undid the last step ({en})."),
+            pick(self.lang, f"已撤销上一步({zh})。", f"Undid the last step ({en})."),
             self.current_question(),
         )
 
     def _done_text(self) -> str:
-        return _t(self.lang, "范围内的条款都已有证据覆盖或标为不适用。用 /gaps 查看,或 /score 评分。",
+        return pick(self.lang, "范围内的条款都已有证据覆盖或标为不适用。用 /gaps 查看,或 /score 评分。",
                   "Every clause in scope is covered or marked not applicable. See /gaps, or set scores with /score.")  # fmt: skip
 
     def set_lang(self, lang: Lang) -> None:

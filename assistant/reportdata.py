@@ -10,6 +10,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from assistant.i18n import pick
+
 if TYPE_CHECKING:
     from assistant.interview import Interview
 
@@ -74,10 +76,6 @@ class ReportData:
         return next((t for t in self.tables if t.key == key), None)
 
 
-def _h(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def build_report_data(interview: Interview) -> ReportData:
     iv, kb, lang = interview, interview.kb, interview.lang
     labels = STATUS_LABEL[lang]
@@ -86,11 +84,11 @@ def build_report_data(interview: Interview) -> ReportData:
     gaps = iv.gaps()
     all_evidence = iv.store.evidence(iv.session.id)
     source_label = {
-        "asked": _h(lang, "访谈回答", "interview answer"),
-        "matched": _h(lang, "自动匹配", "matched"),
-        "assigned": _h(lang, "人工指定", "assigned"),
-        "import": _h(lang, "导入草稿", "imported draft"),
-        "merged": _h(lang, "合并", "merged"),
+        "asked": pick(lang, "访谈回答", "interview answer"),
+        "matched": pick(lang, "自动匹配", "matched"),
+        "assigned": pick(lang, "人工指定", "assigned"),
+        "import": pick(lang, "导入草稿", "imported draft"),
+        "merged": pick(lang, "合并", "merged"),
     }
 
     gap_rows = []
@@ -115,7 +113,7 @@ def build_report_data(interview: Interview) -> ReportData:
                 None if s.coverage is None else round(s.coverage * 100),
                 s.statuses.get("covered", 0), s.statuses.get("partial", 0), s.statuses.get("uncovered", 0), s.statuses.get("na", 0),
                 s.score.percent, s.score.earned, s.score.band.text(lang) if s.score.band else "",
-                _h(lang, "是", "yes") if s.score.over_scored else "",
+                pick(lang, "是", "yes") if s.score.over_scored else "",
             )
         )  # fmt: skip
     category_rows = [
@@ -131,21 +129,21 @@ def build_report_data(interview: Interview) -> ReportData:
              source_label.get(e.source, e.source), e.author, e.text)
         )  # fmt: skip
     tables = [
-        Table("gaps", _h(lang, "差距清单", "Gap list"),
-              tuple(_h(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"), ("评分项分值", "Item points"),
+        Table("gaps", pick(lang, "差距清单", "Gap list"),
+              tuple(pick(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"), ("评分项分值", "Item points"),
                                              ("状态", "Status"), ("原因", "Reason"), ("下一个问题", "Next question"))),
               tuple(gap_rows), status_column=4),
-        Table("items", _h(lang, "评分项覆盖与得分", "Coverage and scores by item"),
-              tuple(_h(lang, *p) for p in (("评分项", "Item"), ("名称", "Title"), ("分值", "Points"), ("覆盖率%", "Coverage %"),
+        Table("items", pick(lang, "评分项覆盖与得分", "Coverage and scores by item"),
+              tuple(pick(lang, *p) for p in (("评分项", "Item"), ("名称", "Title"), ("分值", "Points"), ("覆盖率%", "Coverage %"),
                                              ("已覆盖", "Covered"), ("部分", "Partial"), ("未覆盖", "Uncovered"), ("不适用", "N/A"),
                                              ("评分%", "Score %"), ("得分", "Points earned"), ("评分档描述", "Band"),
                                              ("高分证据不足", "Scored high, thin evidence"))),
               tuple(item_rows)),
-        Table("categories", _h(lang, "类目覆盖与得分", "Coverage and scores by category"),
-              tuple(_h(lang, *p) for p in (("类目", "Category"), ("名称", "Title"), ("分值", "Points"), ("覆盖率%", "Coverage %"), ("得分", "Points earned"))),
+        Table("categories", pick(lang, "类目覆盖与得分", "Coverage and scores by category"),
+              tuple(pick(lang, *p) for p in (("类目", "Category"), ("名称", "Title"), ("分值", "Points"), ("覆盖率%", "Coverage %"), ("得分", "Points earned"))),
               tuple(category_rows)),
-        Table("evidence", _h(lang, "证据", "Evidence"),
-              tuple(_h(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"), ("状态", "Status"),
+        Table("evidence", pick(lang, "证据", "Evidence"),
+              tuple(pick(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"), ("状态", "Status"),
                                              ("来源", "Source"), ("作者", "Author"), ("证据内容", "Evidence"))),
               tuple(evidence_rows), status_column=3),
     ]  # fmt: skip
@@ -210,7 +208,7 @@ def consensus_table(interview: Interview) -> Table | None:
         values = [per[a] for a in authors if a in per]
         if values:
             low, mid, high = min(values), statistics.median(values), max(values)
-            flag = _h(lang, "分歧 ≥20", "differ ≥20") if high - low >= 20 else ""
+            flag = pick(lang, "分歧 ≥20", "differ ≥20") if high - low >= 20 else ""
         else:
             low = mid = high = None  # type: ignore[assignment]
             flag = ""
@@ -218,9 +216,9 @@ def consensus_table(interview: Interview) -> Table | None:
             (item.id, item.title.get(lang), item.points, *(per.get(a) for a in authors), low, mid, high, flag)
         )  # type: ignore[arg-type]
     header = (
-        _h(lang, "评分项", "Item"), _h(lang, "名称", "Title"), _h(lang, "分值", "Points"), *authors,
-        _h(lang, "最低%", "Min %"), _h(lang, "中位%", "Median %"), _h(lang, "最高%", "Max %"), _h(lang, "分歧", "Flag"),
+        pick(lang, "评分项", "Item"), pick(lang, "名称", "Title"), pick(lang, "分值", "Points"), *authors,
+        pick(lang, "最低%", "Min %"), pick(lang, "中位%", "Median %"), pick(lang, "最高%", "Max %"), pick(lang, "分歧", "Flag"),
     )  # fmt: skip
     return Table(
-        "consensus", _h(lang, "评分共识(多位自评员)", "Consensus across assessors"), header, tuple(rows)
+        "consensus", pick(lang, "评分共识(多位自评员)", "Consensus across assessors"), header, tuple(rows)
     )

@@ -151,7 +151,3 @@ def sentences(text: str, min_chars: int = 6) -> list[str]:
     """Split an answer into sentences or clauses worth matching on their own."""
     parts = [p.strip() for p in _SENTENCE_END.split(text)]
     return [p for p in parts if len(p) >= min_chars]
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN_RUN.search(text))

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_va
 
 from dialogues.errors import DialogueError
 from knowledge.base import KnowledgeBase
-from knowledge.digest import content_hash, yaml_files
+from knowledge.digest import yaml_files
 from knowledge.errors import Problem
 from knowledge.loader import read_yaml
 from knowledge.models import Lang
@@ -57,7 +57,6 @@ class Dialogues:
     probes: dict[str, list[Question]] = field(default_factory=dict)
     followups: dict[tuple[str, str], list[Question]] = field(default_factory=dict)
     generic: dict[tuple[str, str], Question] = field(default_factory=dict)
-    digest: str = ""
 
     def probe_texts(self, leaf_id: str) -> list[Question]:
         return self.probes.get(leaf_id, [])
@@ -83,7 +82,7 @@ def load_dialogues(kb: KnowledgeBase, path: Path | None = None, *, strict: bool 
     root = path or builtin_dialogue_dir()
     files = [f for f in yaml_files(root) if f.is_file()]
     problems: list[Problem] = []
-    result = Dialogues(digest=content_hash(files))
+    result = Dialogues()
     for file in files:
         data, problem = read_yaml(file)
         if problem:

@@ -39,7 +39,6 @@ class KnowledgeBase:
         map_2004: list[OldIdMapping] | None = None,
         *,
         source: Path | None = None,
-        digest: str = "",
     ) -> None:
         self.nodes: tuple[Node, ...] = tuple(nodes)
         self._by_id = {n.id: n for n in nodes}
@@ -49,7 +48,6 @@ class KnowledgeBase:
                 self._children.setdefault(node.parent, []).append(node)
         self.map_2004: tuple[OldIdMapping, ...] = tuple(map_2004 or ())
         self.source = source
-        self.digest = digest
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._by_id

@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from knowledge.base import KnowledgeBase, OldIdMapping
-from knowledge.digest import content_hash, yaml_files
+from knowledge.digest import yaml_files
 from knowledge.errors import KnowledgeBaseError, Problem
 from knowledge.models import Node, id_sort_key
 
@@ -254,4 +254,4 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
     if problems:
         raise KnowledgeBaseError(problems)
     nodes.sort(key=lambda n: id_sort_key(n.id))
-    return KnowledgeBase(nodes, mapping, source=root, digest=content_hash(files))
+    return KnowledgeBase(nodes, mapping, source=root)

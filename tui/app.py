@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
 
 from assistant import commands
+from assistant.i18n import pick
 from assistant.interview import Interview, InterviewError, Reply
 from assistant.services import Services
 from dialogues.demos import Demo
@@ -26,10 +27,6 @@ from tui.screens import PromptDialog, StartScreen
 from tui.widgets import AnswerInput, ChatLog, Chip, ClauseTree, DetailPanel, GapList, ScorePanel
 
 Mode = Literal["interview", "demo", "coverage"]
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 class ZhuoyueApp(App[None]):
@@ -93,11 +90,11 @@ class ZhuoyueApp(App[None]):
                     if self.mode == "interview":
                         yield AnswerInput(id="answer", soft_wrap=True, show_line_numbers=False)
             with TabbedContent(id="side-pane", initial="gaps" if self.mode == "coverage" else "detail"):
-                with TabPane(_t(self.lang, "详情", "Detail"), id="detail"):
+                with TabPane(pick(self.lang, "详情", "Detail"), id="detail"):
                     yield DetailPanel(id="detail-panel")
-                with TabPane(_t(self.lang, "差距", "Gaps"), id="gaps"):
+                with TabPane(pick(self.lang, "差距", "Gaps"), id="gaps"):
                     yield GapList(id="gap-list")
-                with TabPane(_t(self.lang, "评分", "Scores"), id="scores"):
+                with TabPane(pick(self.lang, "评分", "Scores"), id="scores"):
                     yield ScorePanel(id="score-panel")
         yield Footer()
 
@@ -162,7 +159,7 @@ class ZhuoyueApp(App[None]):
         )  # fmt: skip
         self.sub_title = self.demo.name(self.lang)
         self.query_one(ChatLog).add_note(
-            _t(self.lang, f"演示:{self.demo.name_zh}。{self.demo.summary_zh}\n空格或 → 前进,← 后退。",
+            pick(self.lang, f"演示:{self.demo.name_zh}。{self.demo.summary_zh}\n空格或 → 前进,← 后退。",
                f"Demo: {self.demo.name_en}. {self.demo.summary_en}\nSpace or → to go forward, ← to go back.")
         )  # fmt: skip
         self.query_one(ClauseTree).focus()
@@ -190,9 +187,9 @@ class ZhuoyueApp(App[None]):
         self.query_one(GapList).show(gaps, self.lang)
         self.query_one(ScorePanel).show(items, total, iv.overall_coverage(), self.lang)
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("gaps").label = _t(self.lang, f"差距 {len(gaps)}", f"Gaps {len(gaps)}")  # type: ignore[assignment]
-        tabs.get_tab("scores").label = _t(self.lang, f"评分 {total:g}", f"Scores {total:g}")  # type: ignore[assignment]
-        tabs.get_tab("detail").label = _t(self.lang, "详情", "Detail")  # type: ignore[assignment]
+        tabs.get_tab("gaps").label = pick(self.lang, f"差距 {len(gaps)}", f"Gaps {len(gaps)}")  # type: ignore[assignment]
+        tabs.get_tab("scores").label = pick(self.lang, f"评分 {total:g}", f"Scores {total:g}")  # type: ignore[assignment]
+        tabs.get_tab("detail").label = pick(self.lang, "详情", "Detail")  # type: ignore[assignment]
 
     def show_reply(self, reply: Reply) -> None:
         chat = self.query_one(ChatLog)
@@ -212,7 +209,7 @@ class ZhuoyueApp(App[None]):
         if self._busy:
             # one answer at a time: the engine and its database connection are not shared across threads
             self.query_one(AnswerInput).insert(text)
-            self.notify(_t(self.lang, "上一段回答还在匹配中……", "Still matching the last answer…"))
+            self.notify(pick(self.lang, "上一段回答还在匹配中……", "Still matching the last answer…"))
             return
         if text.strip().startswith("/"):
             self._run_command(text.strip())
@@ -291,7 +288,7 @@ class ZhuoyueApp(App[None]):
                 self._run_command(f"/score {item_id} {value}")
                 self.query_one(TabbedContent).active = "scores"
 
-        label = _t(self.lang, "评分百分比(0–100,步长 5):", "Score percentage (0–100 in steps of 5):")
+        label = pick(self.lang, "评分百分比(0–100,步长 5):", "Score percentage (0–100 in steps of 5):")
         title = f"{item_id} {node.title.get(self.lang)}"  # type: ignore[arg-type]
         self.push_screen(
             PromptDialog(
@@ -307,7 +304,7 @@ class ZhuoyueApp(App[None]):
             if reason:
                 self._run_command(f"/na {leaf_id} {reason}")
 
-        label = _t(self.lang, "不适用的理由:", "Why it does not apply:")
+        label = pick(self.lang, "不适用的理由:", "Why it does not apply:")
         self.push_screen(PromptDialog(self.lang, f"/na {leaf_id}", label), done)
 
     def action_score_current(self) -> None:
@@ -348,11 +345,13 @@ class ZhuoyueApp(App[None]):
             except (InterviewError, OSError) as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(_t(self.lang, f"已导出到 {written}", f"Exported to {written}"))
+            self.notify(pick(self.lang, f"已导出到 {written}", f"Exported to {written}"))
 
-        label = _t(self.lang, f"文件路径(格式由扩展名决定:{commands.EXPORT_FORMATS}):",
+        label = pick(self.lang, f"文件路径(格式由扩展名决定:{commands.EXPORT_FORMATS}):",
                    f"File path (the suffix picks the format: {commands.EXPORT_FORMATS}):")  # fmt: skip
-        self.push_screen(PromptDialog(self.lang, _t(self.lang, "导出", "Export"), label, str(default)), done)
+        self.push_screen(
+            PromptDialog(self.lang, pick(self.lang, "导出", "Export"), label, str(default)), done
+        )
 
     def _set_lang(self, lang: str) -> None:
         self.lang = lang
@@ -382,7 +381,7 @@ class ZhuoyueApp(App[None]):
         if self.demo is None:
             return
         total = len(self.demo.turns)
-        text = _t(self.lang, f"演示 {self.demo.name_zh} · 第 {self.demo_step}/{total} 轮 · 空格/→ 前进 · ← 后退",
+        text = pick(self.lang, f"演示 {self.demo.name_zh} · 第 {self.demo_step}/{total} 轮 · 空格/→ 前进 · ← 后退",
                   f"Demo {self.demo.name_en} · turn {self.demo_step}/{total} · space/→ forward · ← back")  # fmt: skip
         self.query_one("#demo-bar", Static).update(text)
 
@@ -390,7 +389,7 @@ class ZhuoyueApp(App[None]):
         if self.mode != "demo" or self.demo is None or self.interview is None:
             return
         if self.demo_step >= len(self.demo.turns):
-            self.notify(_t(self.lang, "演示已结束", "End of the demo"))
+            self.notify(pick(self.lang, "演示已结束", "End of the demo"))
             return
         turn = self.demo.turns[self.demo_step]
         self.interview.goto(turn.clause)
@@ -409,7 +408,7 @@ class ZhuoyueApp(App[None]):
         self.interview.undo()  # the move to its clause
         self.demo_step -= 1
         chat = self.query_one(ChatLog)
-        chat.add_note(_t(self.lang, f"← 回到第 {self.demo_step} 轮", f"← back to turn {self.demo_step}"))
+        chat.add_note(pick(self.lang, f"← 回到第 {self.demo_step} 轮", f"← back to turn {self.demo_step}"))
         self._demo_bar()
         self.refresh_views()
 
@@ -428,37 +427,37 @@ class ZhuoyueApp(App[None]):
                 title = f"{leaf.id} {leaf.title.get(lang)}"  # type: ignore[arg-type]
                 yield SystemCommand(
                     f"/goto {title}",
-                    _t(lang, "转到该条款提问", "ask about this clause"),
+                    pick(lang, "转到该条款提问", "ask about this clause"),
                     lambda leaf_id=leaf.id: self._run_command(f"/goto {leaf_id}"),
                     discover=False,
                 )
                 yield SystemCommand(
                     f"/assign {title}",
-                    _t(lang, "把上一段回答记为该条款的证据", "attach the last answer here"),
+                    pick(lang, "把上一段回答记为该条款的证据", "attach the last answer here"),
                     lambda leaf_id=leaf.id: self._run_command(f"/assign {leaf_id}"),
                     discover=False,
                 )
                 yield SystemCommand(
                     f"/detach {title}",
-                    _t(lang, "把上一段回答从该条款移除", "detach the last answer from here"),
+                    pick(lang, "把上一段回答从该条款移除", "detach the last answer from here"),
                     lambda leaf_id=leaf.id: self._run_command(f"/detach {leaf_id}"),
                     discover=False,
                 )
-                yield SystemCommand(f"/na {title}", _t(lang, "标记不适用(会询问理由)", "mark not applicable (asks why)"),
+                yield SystemCommand(f"/na {title}", pick(lang, "标记不适用(会询问理由)", "mark not applicable (asks why)"),
                                     lambda leaf_id=leaf.id: self.ask_na(leaf_id), discover=False)  # fmt: skip
             for item in self.services.kb.items():
-                yield SystemCommand(f"/score {item.id} {item.title.get(lang)}", _t(lang, "为该评分项打分", "score this item"),  # type: ignore[arg-type]
+                yield SystemCommand(f"/score {item.id} {item.title.get(lang)}", pick(lang, "为该评分项打分", "score this item"),  # type: ignore[arg-type]
                                     lambda item_id=item.id: self.ask_score(item_id), discover=False)  # fmt: skip
         yield SystemCommand(
-            _t(lang, "导出", "Export"),
-            _t(lang, "导出差距清单或会话", "export the gap list or session"),
+            pick(lang, "导出", "Export"),
+            pick(lang, "导出差距清单或会话", "export the gap list or session"),
             self.action_export,
         )
         yield SystemCommand(
-            _t(lang, "切换中文/英文", "Switch language"), "中文 / English", self.action_switch_lang
+            pick(lang, "切换中文/英文", "Switch language"), "中文 / English", self.action_switch_lang
         )
         yield SystemCommand(
-            _t(lang, "切换明暗主题", "Toggle light/dark"),
+            pick(lang, "切换明暗主题", "Toggle light/dark"),
             "textual-light / textual-dark",
             self.action_toggle_theme,
         )

@@ -8,9 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
+from assistant.i18n import pick
 
 
 class StartScreen(ModalScreen[tuple[str, str] | None]):
@@ -30,26 +28,26 @@ class StartScreen(ModalScreen[tuple[str, str] | None]):
         lang = self.lang
         with Vertical(id="start", classes="dialog"):
             yield Static(
-                _t(lang, "卓越绩效自评助手", "zhuoyue · Performance Excellence self-assessment"),
+                pick(lang, "卓越绩效自评助手", "zhuoyue · Performance Excellence self-assessment"),
                 classes="dialog-title",
             )
             yield Static(
-                _t(lang, "GB/T 19580-2012 卓越绩效评价准则", "GB/T 19580-2012 criteria"), classes="dim"
+                pick(lang, "GB/T 19580-2012 卓越绩效评价准则", "GB/T 19580-2012 criteria"), classes="dim"
             )
             if self.last:
                 yield Button(
-                    _t(lang, f"继续上次的会话:{self.last}", f"Resume “{self.last}”"),
+                    pick(lang, f"继续上次的会话:{self.last}", f"Resume “{self.last}”"),
                     id="resume",
                     variant="primary",
                 )
             yield Label(
-                _t(lang, "或开始新的自评(输入公司名称):", "Or start a new self-assessment (company name):")
+                pick(lang, "或开始新的自评(输入公司名称):", "Or start a new self-assessment (company name):")
             )
             yield Input(
-                placeholder=_t(lang, "例如:华东精工机械有限公司", "e.g. East China Precision Machinery"),
+                placeholder=pick(lang, "例如:华东精工机械有限公司", "e.g. East China Precision Machinery"),
                 id="company",
             )
-            yield Button(_t(lang, "开始", "Start"), id="new")
+            yield Button(pick(lang, "开始", "Start"), id="new")
 
     def on_mount(self) -> None:
         if self.last:
@@ -70,7 +68,7 @@ class StartScreen(ModalScreen[tuple[str, str] | None]):
         name = self.query_one("#company", Input).value.strip()
         if not name:
             self.notify(
-                _t(self.lang, "请输入公司名称", "Please enter the company's name"), severity="warning"
+                pick(self.lang, "请输入公司名称", "Please enter the company's name"), severity="warning"
             )
             return
         self.dismiss(("new", name))
@@ -103,7 +101,7 @@ class PromptDialog(ModalScreen[str | None]):
             yield Input(value=self.value, id="value", type=self.input_type)  # type: ignore[arg-type]
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
-                yield Button(_t(self.lang, "取消", "Cancel"), id="cancel")
+                yield Button(pick(self.lang, "取消", "Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

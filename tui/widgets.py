@@ -11,14 +11,11 @@ from textual.widgets import Button, DataTable, OptionList, Static, TextArea, Tre
 from textual.widgets.option_list import Option
 
 from assistant.coverage import SYMBOL, LeafCoverage
+from assistant.i18n import pick
 from assistant.interview import Gap, Interview, ItemSummary, Question, Reply
 from knowledge.base import KnowledgeBase
 
 STATUS_STYLE = {"covered": "bold green", "partial": "yellow", "uncovered": "red", "na": "dim"}
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 class ClauseTree(Tree[str]):
@@ -60,14 +57,14 @@ class ClauseTree(Tree[str]):
                 continue
             self._shown[s.item.id] = (share, self.lang)
             label = Text(f"{s.item.id} {s.item.title.get(self.lang)}  ", style="bold")  # type: ignore[arg-type]
-            label.append(f"[{s.item.points}{_t(self.lang, '分', ' pts')} · {share}]", style="cyan")
+            label.append(f"[{s.item.points}{pick(self.lang, '分', ' pts')} · {share}]", style="cyan")
             self._by_clause[s.item.id].set_label(label)  # type: ignore[attr-defined]
         for category in self.kb.categories():
             if self._shown.get(category.id) == self.lang:
                 continue
             self._shown[category.id] = self.lang
             label = Text(f"{category.id} {category.title.get(self.lang)}  ", style="bold")  # type: ignore[arg-type]
-            label.append(f"[{category.points}{_t(self.lang, '分', ' pts')}]", style="cyan")
+            label.append(f"[{category.points}{pick(self.lang, '分', ' pts')}]", style="cyan")
             self._by_clause[category.id].set_label(label)  # type: ignore[attr-defined]
 
     def focus_clause(self, node_id: str) -> None:
@@ -104,7 +101,7 @@ class ChatLog(VerticalScroll):
             "probe": ("提问", "Question"),
             "followup": ("追问", "Follow-up"),
         }[question.role]
-        head = f"{_t(lang, role[0], role[1])} · {question.target} {question.title(lang)}"  # type: ignore[arg-type]
+        head = f"{pick(lang, role[0], role[1])} · {question.target} {question.title(lang)}"  # type: ignore[arg-type]
         self.mount(Static(Text(head, style="bold"), classes="question-head"))
         self.mount(Static(question.text(lang), classes="question"))  # type: ignore[arg-type]
         self.scroll_end(animate=False)
@@ -158,7 +155,7 @@ class DetailPanel(VerticalScroll):
         chain = " › ".join(f"{p.id} {p.title.get(lang)}" for p in kb.parents(node_id))  # type: ignore[arg-type]
         if chain:
             parts.append(Static(Text(chain, style="dim")))
-        points = f"  [{node.points}{_t(lang, '分', ' pts')}]" if node.points else ""
+        points = f"  [{node.points}{pick(lang, '分', ' pts')}]" if node.points else ""
         parts.append(Static(Text(f"{node.id} {node.title.get(lang)}{points}", style="bold")))  # type: ignore[arg-type]
         parts.append(Static(node.text.get(lang), classes="clause-text"))  # type: ignore[arg-type]
         if node.is_leaf and node.kind != "profile":
@@ -168,22 +165,24 @@ class DetailPanel(VerticalScroll):
             )
             evidence = interview.evidence_for(node.id)
             parts.append(
-                Static(Text(_t(lang, f"证据({len(evidence)})", f"Evidence ({len(evidence)})"), style="bold"))
+                Static(
+                    Text(pick(lang, f"证据({len(evidence)})", f"Evidence ({len(evidence)})"), style="bold")
+                )
             )
             for e in evidence:
                 source = {
-                    "asked": _t(lang, "回答", "answer"),
-                    "matched": _t(lang, "匹配", "matched"),
-                    "assigned": _t(lang, "指定", "assigned"),
+                    "asked": pick(lang, "回答", "answer"),
+                    "matched": pick(lang, "匹配", "matched"),
+                    "assigned": pick(lang, "指定", "assigned"),
                 }.get(e.source, e.source)
                 parts.append(Static(Text(f"· [{source}] {e.text[:300]}"), classes="evidence"))
             gap = next((g for g in interview.gaps() if g.leaf_id == node.id), None)
             if gap is not None:
-                parts.append(Static(Text(_t(lang, "下一个问题", "Next question"), style="bold")))
+                parts.append(Static(Text(pick(lang, "下一个问题", "Next question"), style="bold")))
                 parts.append(Static(gap.question, classes="question"))
         guidance = node.guidance.get(lang)  # type: ignore[arg-type]
         if guidance:
-            parts.append(Static(Text(_t(lang, "评价要点", "Assessor guidance"), style="bold")))
+            parts.append(Static(Text(pick(lang, "评价要点", "Assessor guidance"), style="bold")))
             parts.extend(Static(f"· {g}", classes="guidance") for g in guidance)
         self.mount_all(parts)
         self.scroll_home(animate=False)
@@ -237,7 +236,7 @@ class ScorePanel(Vertical):
         if not table.columns:
             for key, zh, en in (("id", "评分项", "Item"), ("title", "名称", "Title"), ("pts", "分值", "Pts"),
                                 ("cov", "覆盖", "Cov."), ("pct", "评分", "Score"), ("earned", "得分", "Earned")):  # fmt: skip
-                table.add_column(_t(lang, zh, en), key=key)
+                table.add_column(pick(lang, zh, en), key=key)
         table.clear()
         for s in items:
             pct = "—" if s.score.percent is None else f"{s.score.percent}%"
@@ -254,7 +253,7 @@ class ScorePanel(Vertical):
             )  # type: ignore[arg-type]
         self.query_one("#score-total", Static).update(
             Text(
-                _t(
+                pick(
                     lang,
                     f"总分 {total:g} / 1000 · 覆盖率 {coverage:.0%}",
                     f"Total {total:g} / 1000 · coverage {coverage:.0%}",
