@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Status = Literal["uncovered", "partial", "covered", "na"]
@@ -72,6 +73,7 @@ PROCESS_DIMENSIONS = ("approach", "deployment", "learning", "integration")
 RESULTS_DIMENSIONS = ("level", "trend", "comparison")
 
 
+@lru_cache(maxsize=4096)  # evidence is re-read on every refresh; its text rarely changes
 def dimensions(text: str) -> frozenset[str]:
     """The scoring dimensions a piece of evidence speaks to."""
     lowered = text.lower()

@@ -216,8 +216,11 @@ class Interview:
     def answers(self) -> list[Any]:
         return self.store.answers(self.session.id)
 
-    def items(self) -> list[ItemSummary]:
-        cov = self.coverage()
+    # The roll-ups below take what the caller has already computed, so one refresh
+    # of a screen or report reads the evidence once rather than once per figure.
+
+    def items(self, cov: dict[str, LeafCoverage] | None = None) -> list[ItemSummary]:
+        cov = cov if cov is not None else self.coverage()
         scores = self.store.scores(self.session.id)
         out = []
         for item in self.kb.items():
@@ -235,9 +238,9 @@ class Interview:
             )
         return out
 
-    def categories(self) -> list[tuple[Node, float, float]]:
+    def categories(self, items: list[ItemSummary] | None = None) -> list[tuple[Node, float, float]]:
         """(category, coverage weighted by item points, points earned)."""
-        items = self.items()
+        items = items if items is not None else self.items()
         out = []
         for category in self.kb.categories():
             mine = [s for s in items if s.item.parent == category.id]
@@ -246,17 +249,17 @@ class Interview:
             out.append((category, covered / weight if weight else 0.0, sum(s.score.earned for s in mine)))
         return out
 
-    def total_points(self) -> float:
-        return round(sum(s.score.earned for s in self.items()), 1)
+    def total_points(self, items: list[ItemSummary] | None = None) -> float:
+        return round(sum(s.score.earned for s in (items if items is not None else self.items())), 1)
 
-    def overall_coverage(self) -> float:
-        items = [s for s in self.items() if s.coverage is not None]
+    def overall_coverage(self, items: list[ItemSummary] | None = None) -> float:
+        items = [s for s in (items if items is not None else self.items()) if s.coverage is not None]
         weight = sum(s.item.points or 0 for s in items)
         return sum((s.item.points or 0) * (s.coverage or 0) for s in items) / weight if weight else 0.0
 
-    def gaps(self, limit: int | None = None) -> list[Gap]:
+    def gaps(self, limit: int | None = None, cov: dict[str, LeafCoverage] | None = None) -> list[Gap]:
         """Uncovered and partial leaves, the most valuable first, each with its next question."""
-        cov = self.coverage()
+        cov = cov if cov is not None else self.coverage()
         rows = []
         for leaf in self._leaves:
             status = cov[leaf.id]
@@ -306,6 +309,11 @@ class Interview:
                 q = probes[self.cursor.probes.get(target, 0) % len(probes)]
                 zh, en = q.zh, q.en
         return Question(target, role, dimension, zh, en, node.title.zh, node.title.en)  # type: ignore[arg-type]
+
+    def next_question(self, leaf_id: str, cov: dict[str, LeafCoverage] | None = None) -> Question | None:
+        """The question one leaf still needs, or None when it is covered or not applicable."""
+        status = (cov if cov is not None else self.coverage())[leaf_id]
+        return self._question_for(leaf_id, status) if status.status in ("uncovered", "partial") else None
 
     def _question_for(self, leaf_id: str, status: LeafCoverage) -> Question:
         """The question a gap needs: a follow-up on what is missing, else the probe."""
@@ -817,6 +825,7 @@ class Interview:
     def report(self) -> dict[str, Any]:
         """Coverage and scores as a stable JSON contract (see README)."""
         cov = self.coverage()
+        items = self.items(cov)
         evidence: dict[str, list[dict[str, Any]]] = {}
         for e in self.store.evidence(self.session.id):
             evidence.setdefault(e.leaf_id, []).append(
@@ -842,17 +851,17 @@ class Interview:
                  "coverage": None if s.coverage is None else round(s.coverage, 3),
                  "score_percent": s.score.percent, "score_points": s.score.earned,
                  "band": s.score.band.text(self.lang) if s.score.band else None, "over_scored": s.score.over_scored}
-                for s in self.items()
+                for s in items
             ],
             "categories": [
                 {"id": c.id, "points": c.points, "coverage": round(share, 3), "score_points": round(earned, 1)}
-                for c, share, earned in self.categories()
+                for c, share, earned in self.categories(items)
             ],
-            "total_points": self.total_points(),
-            "coverage": round(self.overall_coverage(), 3),
+            "total_points": self.total_points(items),
+            "coverage": round(self.overall_coverage(items), 3),
             "gaps": [
                 {"id": g.leaf_id, "item": g.item_id, "item_points": g.item_points, "status": g.status, "reason": g.reason, "question": g.question}
-                for g in self.gaps()
+                for g in self.gaps(cov=cov)
             ],
         }  # fmt: skip
 

@@ -80,8 +80,8 @@ def build_report_data(interview: Interview) -> ReportData:
     iv, kb, lang = interview, interview.kb, interview.lang
     labels = STATUS_LABEL[lang]
     cov = iv.coverage()
-    items = iv.items()
-    gaps = iv.gaps()
+    items = iv.items(cov)
+    gaps = iv.gaps(cov=cov)
     all_evidence = iv.store.evidence(iv.session.id)
     source_label = {
         "asked": pick(lang, "访谈回答", "interview answer"),
@@ -118,7 +118,7 @@ def build_report_data(interview: Interview) -> ReportData:
         )  # fmt: skip
     category_rows = [
         (c.id, c.title.get(lang), c.points, round(share * 100), round(earned, 1))  # type: ignore[arg-type]
-        for c, share, earned in iv.categories()
+        for c, share, earned in iv.categories(items)
     ]
     evidence_rows = []
     for e in all_evidence:
@@ -188,8 +188,8 @@ def build_report_data(interview: Interview) -> ReportData:
         company=iv.session.company,
         framework=iv.session.framework,
         lang=lang,
-        total_points=iv.total_points(),
-        coverage=iv.overall_coverage(),
+        total_points=iv.total_points(items),
+        coverage=iv.overall_coverage(items),
         tables=tuple(tables),
         outline=tuple(outline),
     )

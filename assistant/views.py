@@ -58,7 +58,8 @@ def gaps_text(interview: Interview, *, limit: int | None = None, markdown: bool 
 def coverage_text(interview: Interview) -> str:
     lang = interview.lang
     lines = []
-    for s in interview.items():
+    items = interview.items()
+    for s in items:
         cov = "—" if s.coverage is None else f"{s.coverage:4.0%}"
         counts = " ".join(f"{SYMBOL[k]}{v}" for k, v in s.statuses.items() if v)
         score = f"{s.score.percent}% = {s.score.earned:g}" if s.score.percent is not None else "—"
@@ -70,11 +71,11 @@ def coverage_text(interview: Interview) -> str:
         lines.append(
             f"{s.item.id:<6} {s.item.title.get(lang)[:16]:<16} {s.item.points:>3}  {cov}  {counts:<14} {score}{flag}"
         )
-    total = interview.total_points()
+    total = interview.total_points(items)
     lines.append(
-        f"覆盖率 {interview.overall_coverage():.0%}  总分 {total:g} / 1000"
+        f"覆盖率 {interview.overall_coverage(items):.0%}  总分 {total:g} / 1000"
         if lang == "zh"
-        else f"Coverage {interview.overall_coverage():.0%}  Total {total:g} / 1000"
+        else f"Coverage {interview.overall_coverage(items):.0%}  Total {total:g} / 1000"
     )
     legend = "  ".join(f"{sym} {name}" for name, sym in SYMBOL.items())
     lines.append(legend)

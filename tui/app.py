@@ -180,12 +180,13 @@ class ZhuoyueApp(App[None]):
         iv = self.interview
         if iv is None:
             return
-        items = iv.items()
-        gaps = iv.gaps()
-        total = iv.total_points()
-        self.query_one(ClauseTree).show(iv.coverage(), items)
+        cov = iv.coverage()
+        items = iv.items(cov)
+        gaps = iv.gaps(cov=cov)
+        total = iv.total_points(items)
+        self.query_one(ClauseTree).show(cov, items)
         self.query_one(GapList).show(gaps, self.lang)
-        self.query_one(ScorePanel).show(items, total, iv.overall_coverage(), self.lang)
+        self.query_one(ScorePanel).show(items, total, iv.overall_coverage(items), self.lang)
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("gaps").label = pick(self.lang, f"差距 {len(gaps)}", f"Gaps {len(gaps)}")  # type: ignore[assignment]
         tabs.get_tab("scores").label = pick(self.lang, f"评分 {total:g}", f"Scores {total:g}")  # type: ignore[assignment]

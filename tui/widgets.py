@@ -159,7 +159,8 @@ class DetailPanel(VerticalScroll):
         parts.append(Static(Text(f"{node.id} {node.title.get(lang)}{points}", style="bold")))  # type: ignore[arg-type]
         parts.append(Static(node.text.get(lang), classes="clause-text"))  # type: ignore[arg-type]
         if node.is_leaf and node.kind != "profile":
-            cov = interview.coverage()[node.id]
+            coverage = interview.coverage()
+            cov = coverage[node.id]
             parts.append(
                 Static(Text(f"{SYMBOL[cov.status]} {cov.reason(lang)}", style=STATUS_STYLE[cov.status]))
             )
@@ -176,10 +177,10 @@ class DetailPanel(VerticalScroll):
                     "assigned": pick(lang, "指定", "assigned"),
                 }.get(e.source, e.source)
                 parts.append(Static(Text(f"· [{source}] {e.text[:300]}"), classes="evidence"))
-            gap = next((g for g in interview.gaps() if g.leaf_id == node.id), None)
-            if gap is not None:
+            question = interview.next_question(node.id, coverage)
+            if question is not None:
                 parts.append(Static(Text(pick(lang, "下一个问题", "Next question"), style="bold")))
-                parts.append(Static(gap.question, classes="question"))
+                parts.append(Static(question.text(lang), classes="question"))  # type: ignore[arg-type]
         guidance = node.guidance.get(lang)  # type: ignore[arg-type]
         if guidance:
             parts.append(Static(Text(pick(lang, "评价要点", "Assessor guidance"), style="bold")))
