@@ -257,6 +257,8 @@ class ClauseMatcher:
         # examples are grouped by leaf; remember where each leaf's group starts
         self._order = np.argsort(index.example_leaf, kind="stable")
         self._leaf_ids = [leaf["id"] for leaf in index.leaves]
+        self._position = {leaf_id: i for i, leaf_id in enumerate(self._leaf_ids)}
+        self._sentence_cache: dict[str, tuple[tuple[str, ...], tuple[np.ndarray, ...]]] = {}
         counts = np.bincount(index.example_leaf, minlength=self._n_leaves)
         self._group_sizes = counts
         self._group_starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -348,11 +350,28 @@ class ClauseMatcher:
         if not text:
             return []
         scores = self.guarded_scores(text)
-        parts = sentences(text)
-        if len(parts) >= self.config.segment_min:
-            for part in parts[:200]:
-                scores = np.maximum(scores, self.config.segment_weight * self.guarded_scores(part))
+        for part_scores in self._sentence_scores(text)[1]:
+            scores = np.maximum(scores, self.config.segment_weight * part_scores)
         return self._ranked(text, scores, top, explain=explain)
+
+    def _sentence_scores(self, text: str) -> tuple[tuple[str, ...], tuple[np.ndarray, ...]]:
+        """The sentences of a long answer and each one's guarded scores (none for short text).
+
+        Remembered for the last few texts: the interview asks `match` and then
+        `support` about the same answer, and the sentences need scoring once.
+        """
+        cached = self._sentence_cache.get(text)
+        if cached is None:
+            parts = tuple(sentences(text))
+            if len(parts) < self.config.segment_min:
+                cached = ((), ())
+            else:
+                parts = parts[:200]
+                cached = (parts, tuple(self.guarded_scores(part) for part in parts))
+            if len(self._sentence_cache) >= 8:
+                self._sentence_cache.pop(next(iter(self._sentence_cache)))
+            self._sentence_cache[text] = cached
+        return cached
 
     def support(self, text: str, leaf_ids: list[str]) -> dict[str, str]:
         """For each leaf, the sentences of a long answer that speak to it.
@@ -362,18 +381,14 @@ class ClauseMatcher:
         sentences that are about that leaf. Short answers support as a whole.
         """
         text = clean(text)[:MAX_QUERY_CHARS].strip()
-        parts = sentences(text)
-        if len(parts) < self.config.segment_min:
-            return dict.fromkeys(leaf_ids, text)
-        position = {leaf_id: i for i, leaf_id in enumerate(self._leaf_ids)}
-        per_part = [self.guarded_scores(part) for part in parts[:200]]
+        parts, per_part = self._sentence_scores(text)
         out = {}
         for leaf_id in leaf_ids:
-            i = position.get(leaf_id)
+            i = self._position.get(leaf_id)
             chosen = [
                 part
-                for part, scores in zip(parts, per_part, strict=False)
-                if i is not None and scores[i] >= self.config.threshold and scores[i] >= 0.7 * scores.max()
+                for part, scores in zip(parts, per_part, strict=True)
+                if i is not None and scores[i] > 0 and scores[i] >= 0.7 * scores.max()
             ]
             out[leaf_id] = " ".join(chosen) if chosen else text
         return out
