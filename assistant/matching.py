@@ -278,10 +278,6 @@ class ClauseMatcher:
         weights /= np.linalg.norm(weights)
         return cols, weights.astype(np.float32)
 
-    def leaf_scores(self, text: str) -> np.ndarray:
-        """Blended, kind-adjusted score of every leaf for one text."""
-        return self._scores(text)[0]
-
     def _scores(self, text: str) -> tuple[np.ndarray, float]:
         """Leaf scores and the cosine of the single closest example statement."""
         cols, weights = self.vectorize(text)

@@ -57,7 +57,9 @@ def load_demo(name: str, kb: KnowledgeBase) -> Demo:
     path = demo_dir() / f"{name}.yaml"
     if not path.exists():
         known = ", ".join(demo_names())
-        raise DemoError([Problem(path, None, f"no demo named {name!r}; choose one of: {known}", "unreadable")])
+        raise DemoError(
+            [Problem(path, None, f"no demo named {name!r}; choose one of: {known}", "unreadable")]
+        )
     data, problem = read_yaml(path)
     if problem:
         raise DemoError([problem])

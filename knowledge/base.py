@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from knowledge.models import Lang, Node
+from knowledge.models import Node
 
 # "4.3.3.2c" and "4.3.3.2(c)" are how people write lettered points; map the
 # letter to the seed's numbering (a → .1).
@@ -37,8 +36,6 @@ class KnowledgeBase:
         self,
         nodes: list[Node],
         map_2004: list[OldIdMapping] | None = None,
-        *,
-        source: Path | None = None,
     ) -> None:
         self.nodes: tuple[Node, ...] = tuple(nodes)
         self._by_id = {n.id: n for n in nodes}
@@ -47,7 +44,6 @@ class KnowledgeBase:
             if node.parent is not None:
                 self._children.setdefault(node.parent, []).append(node)
         self.map_2004: tuple[OldIdMapping, ...] = tuple(map_2004 or ())
-        self.source = source
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._by_id
@@ -169,7 +165,3 @@ class KnowledgeBase:
             best[index] = max(best.get(index, 0.0), score * weight)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.nodes[kv[0]].sort_key))
         return [SearchHit(self.nodes[i], round(s, 1)) for i, s in ranked[:limit]]
-
-    def title(self, node_id: str, lang: Lang = "zh") -> str:
-        node = self._by_id.get(node_id)
-        return node.title.get(lang) if node else node_id

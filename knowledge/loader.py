@@ -254,4 +254,4 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
     if problems:
         raise KnowledgeBaseError(problems)
     nodes.sort(key=lambda n: id_sort_key(n.id))
-    return KnowledgeBase(nodes, mapping, source=root)
+    return KnowledgeBase(nodes, mapping)
