@@ -471,18 +471,11 @@ COMMANDS = {
 }
 
 
-# Errors whose message is meant for the user (named, so this module imports none of them eagerly).
-_USER_ERRORS = {
-    "StorageError", "SessionLocked", "SessionNotFound", "InterviewError", "MatcherError", "DialogueError", "ScoreError",
-    "DraftError", "OutputError", "DemoError",
-}  # fmt: skip
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = COMMANDS.get(args.command or "", cmd_default)
-    from knowledge.errors import KnowledgeBaseError
+    from knowledge.errors import KnowledgeBaseError, UserError
 
     try:
         return handler(args)
@@ -490,11 +483,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             err(f"error: {problem}")
         return EXIT_FAIL
-    except Exception as exc:  # user-facing errors of the core carry their own message
-        if type(exc).__name__ in _USER_ERRORS:
-            err(f"error: {exc}")
-            return EXIT_FAIL
-        raise
+    except UserError as exc:
+        err(f"error: {exc}")
+        return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from knowledge.errors import UserError
 
-class OutputError(Exception):
+
+class OutputError(UserError):
     """The file could not be written; nothing was left behind."""
 
 

@@ -22,6 +22,7 @@ from assistant.matching import ClauseMatcher
 from assistant.storage import SessionRow, Store
 from assistant.textnorm import clean, normalize
 from knowledge.base import KnowledgeBase
+from knowledge.errors import UserError
 from knowledge.models import Node
 
 MAX_DRAFT_BYTES = 50 * 1024 * 1024
@@ -31,7 +32,7 @@ _HEADING = re.compile(
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 
 
-class DraftError(Exception):
+class DraftError(UserError):
     """The draft cannot be read; no session was created."""
 
 

@@ -35,6 +35,7 @@ from assistant.storage import SessionRow, StorageError, Store
 from assistant.textnorm import clean
 from dialogues.loader import Dialogues
 from knowledge.base import KnowledgeBase
+from knowledge.errors import UserError
 from knowledge.models import Lang, Node
 
 #: Longest answer kept; a longer paste is cut and the user is told.
@@ -52,7 +53,7 @@ ORDERS = ("standard", "value")
 FRAMEWORK = "GB/T 19580-2012"
 
 
-class InterviewError(ValueError):
+class InterviewError(UserError, ValueError):
     """A command the engine cannot carry out (unknown id, bad score …); nothing changed."""
 
 

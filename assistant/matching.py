@@ -28,11 +28,12 @@ import numpy as np
 
 from assistant.paths import cache_dir
 from assistant.textnorm import DEFAULT_ANALYZER, MAX_QUERY_CHARS, Analyzer, clean, normalize, sentences
+from knowledge.errors import UserError
 
 INDEX_FORMAT = 4
 
 
-class MatcherError(Exception):
+class MatcherError(UserError):
     """The matcher could not be built (a broken knowledge base or question file)."""
 
 

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.errors import UserError
+
 STEP = 5
 
 
-class ScoreError(ValueError):
+class ScoreError(UserError, ValueError):
     """A percentage that is not 0–100 in steps of 5."""
 
 

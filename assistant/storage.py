@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge.errors import UserError
+
 SCHEMA_VERSION = 2
 EXPORT_FORMAT = "zhuoyue-session"
 EXPORT_VERSION = 1
@@ -98,7 +100,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-class StorageError(Exception):
+class StorageError(UserError):
     """The database cannot be used (damaged, newer, unwritable); nothing was changed."""
 
 

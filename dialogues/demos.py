@@ -11,11 +11,11 @@ from importlib import resources
 from pathlib import Path
 
 from knowledge.base import KnowledgeBase
-from knowledge.errors import Problem
+from knowledge.errors import Problem, UserError
 from knowledge.loader import read_yaml
 
 
-class DemoError(Exception):
+class DemoError(UserError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(str(problems[0]))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from knowledge.errors import Problem
+from knowledge.errors import Problem, UserError
 
 
-class DialogueError(Exception):
+class DialogueError(UserError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(str(problems[0]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))

@@ -22,7 +22,15 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class KnowledgeBaseError(Exception):
+class UserError(Exception):
+    """An error whose message is written for the user: the CLI prints it and exits 1.
+
+    Every layer's expected failures (a broken file, a locked session, an unknown
+    clause id) derive from it, so front ends need no list of them.
+    """
+
+
+class KnowledgeBaseError(UserError):
     """A knowledge base that failed validation; carries every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:

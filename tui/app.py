@@ -23,6 +23,7 @@ from assistant.i18n import pick
 from assistant.interview import Interview, InterviewError, Reply
 from assistant.services import Services
 from dialogues.demos import Demo
+from knowledge.errors import UserError
 from tui.screens import PromptDialog, StartScreen
 from tui.widgets import AnswerInput, ChatLog, Chip, ClauseTree, DetailPanel, GapList, ScorePanel
 
@@ -132,7 +133,7 @@ class ZhuoyueApp(App[None]):
                 s.store, name, s.kb, s.dialogues, s.matcher, create=create, lang=self.lang,  # type: ignore[arg-type]
                 company=company, read_only=self.mode == "coverage",
             )  # fmt: skip
-        except Exception as exc:  # a locked or missing session: say so and leave
+        except UserError as exc:  # a locked or missing session: say so and leave
             self.exit(message=f"error: {exc}")
             return
         self.sub_title = self.interview.session.name
