@@ -6,7 +6,6 @@ HTML and JSON exports can differ in form but never in what they say.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -197,24 +196,23 @@ def build_report_data(interview: Interview) -> ReportData:
 
 def consensus_table(interview: Interview) -> Table | None:
     """For a merged session: each item's scores by assessor, their spread, and a flag at ≥ 20 points."""
+    from assistant.merge import spreads
+
     lang = interview.lang
-    spread = interview.store.assessor_scores(interview.session.id)
-    if not spread:
+    by_item = {s.item_id: s for s in spreads(interview.store, interview.session.id)}
+    if not by_item:
         return None
-    authors = sorted({a for per_item in spread.values() for a in per_item})
+    authors = sorted({a for s in by_item.values() for a in s.scores})
     rows = []
     for item in interview.kb.items():
-        per = spread.get(item.id, {})
-        values = [per[a] for a in authors if a in per]
-        if values:
-            low, mid, high = min(values), statistics.median(values), max(values)
-            flag = pick(lang, "分歧 ≥20", "differ ≥20") if high - low >= 20 else ""
-        else:
-            low = mid = high = None  # type: ignore[assignment]
-            flag = ""
-        rows.append(
-            (item.id, item.title.get(lang), item.points, *(per.get(a) for a in authors), low, mid, high, flag)
-        )  # type: ignore[arg-type]
+        s = by_item.get(item.id)
+        per = s.scores if s else {}
+        spread = (
+            (s.low, s.median, s.high, pick(lang, "分歧 ≥20", "differ ≥20") if s.flagged else "")
+            if s
+            else (None, None, None, "")
+        )
+        rows.append((item.id, item.title.get(lang), item.points, *(per.get(a) for a in authors), *spread))  # type: ignore[arg-type]
     header = (
         pick(lang, "评分项", "Item"), pick(lang, "名称", "Title"), pick(lang, "分值", "Points"), *authors,
         pick(lang, "最低%", "Min %"), pick(lang, "中位%", "Median %"), pick(lang, "最高%", "Max %"), pick(lang, "分歧", "Flag"),

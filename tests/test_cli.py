@@ -97,4 +97,3 @@ def test_help_does_not_import_textual_or_sklearn():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip().splitlines()[-1] == "[]"
-
