@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.interview import Interview, InterviewError, Reply
-from assistant.views import coverage_text, gaps_text, help_text
+from assistant.views import coverage_text, gaps_text, help_text, todo_text
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("score", "ITEM PCT", "为评分项打分(0–100,步长5)", "score an item (0–100 in steps of 5)", True),
     Command("assign", "ID", "把上一段回答记为某条款的证据", "attach the last answer to a clause", True),
     Command("detach", "ID", "把上一段回答从某条款移除", "detach the last answer from a clause", True),
+    Command("move", "[ID]", "把上一段回答移到更贴切的条款", "move the last answer to the clause it reads like", True),
+    Command("todo", "", "待核实事项", "open to-dos"),
+    Command("profile", "[skip]", "组织概述:回去补充,或跳过", "organisational profile: go to it, or skip it"),
     Command("na", "ID REASON", "标记条款不适用", "mark a clause not applicable", True),
     Command("undo", "", "撤销上一步", "undo the last step"),
     Command(
@@ -87,6 +90,16 @@ def run(interview: Interview, line: str, *, on_lang: Callable[[str], None] | Non
         return interview.assign(_need(rest, "assign ID", lang))
     if name == "detach":
         return interview.detach(_need(rest, "detach ID", lang))
+    if name == "move":
+        return interview.move(rest or None)
+    if name == "todo":
+        return Reply("info", todo_text(interview), interview.current_question())
+    if name == "profile":
+        if rest.lower() in ("skip", "跳过", "done"):
+            return interview.skip_profile()
+        if rest:
+            raise InterviewError("用法:/profile 或 /profile skip" if lang == "zh" else "usage: /profile or /profile skip")
+        return interview.start_profile()
     if name == "na":
         ref, _, reason = rest.partition(" ")
         return interview.mark_na(_need(ref, "na ID REASON", lang), reason)

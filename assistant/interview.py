@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from assistant.coverage import (
@@ -28,7 +28,10 @@ from assistant.coverage import (
     fraction,
     leaf_coverage,
 )
+from assistant.conversation import NAMED_POINT_SCORE, fill, named_clause, nav_action, owner_of, unit_words
+from assistant.explain import answer_question
 from assistant.i18n import pick
+from assistant.intent import Intent, IntentModel, load_intent_model
 from assistant.matching import ClauseMatcher, Match
 from assistant.scoring import ItemScore, ScoreError, check_percent, score_item
 from assistant.storage import SessionRow, StorageError, Store
@@ -41,7 +44,12 @@ from knowledge.models import Lang, Node
 #: Longest answer kept; a longer paste is cut and the user is told.
 MAX_ANSWER_CHARS = 20_000
 #: Follow-ups asked on one leaf before moving on.
-MAX_FOLLOWUPS = 2
+MAX_FOLLOWUPS = 3
+#: The order an assessor probes a leaf's dimensions in.
+PROBE_ORDER = {
+    "process": ("approach", "deployment", "learning", "integration"),
+    "results": ("level", "trend", "comparison"),
+}
 #: Other leaves get the evidence when they score at least this share of the best match.
 ATTACH_RELATIVE = 0.7
 #: … and at least this score: a clear statement about a leaf scores 0.1 or more,
@@ -62,7 +70,7 @@ class Question:
     """What the assistant asks next."""
 
     target: str
-    role: Literal["opening", "probe", "followup"]
+    role: Literal["opening", "probe", "followup", "plan"]
     dimension: str | None
     zh: str
     en: str
@@ -93,6 +101,13 @@ class Reply:
     matches: tuple[Match, ...] = ()
     attached: tuple[str, ...] = ()
     changes: tuple[CoverageChange, ...] = ()
+    #: what the intent step took the line for, and why ("" for commands)
+    intent: str = ""
+    why: str = ""
+    #: the match score of each clause the answer was recorded for (what was credited, not the top 10)
+    recorded: tuple[tuple[str, float | None], ...] = ()
+    #: the clause the answer reads more like, when it was not recorded for it (/move)
+    suggest_move: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,9 @@ class Gap:
     status: str
     reason: str
     question: str
+    #: admitted gaps (已确认的不足) and open to-dos (待核实) on the leaf
+    admitted: tuple[str, ...] = ()
+    todos: tuple[tuple[str, str], ...] = ()  # (text, owner)
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,9 @@ class Cursor:
     probes: dict[str, int] = field(default_factory=dict)
     opened: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    asked_dims: dict[str, list[str]] = field(default_factory=dict)
+    #: the question an admitted gap interrupted: [target, role], taken up again after its plan
+    resume: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Cursor:
@@ -134,6 +155,7 @@ class Cursor:
         return {
             "target": self.target, "role": self.role, "dimension": self.dimension,
             "followups": self.followups, "probes": self.probes, "opened": self.opened, "skipped": self.skipped,
+            "asked_dims": self.asked_dims, "resume": self.resume,
         }  # fmt: skip
 
 
@@ -150,6 +172,7 @@ class Interview:
         *,
         lang: Lang = "zh",
         read_only: bool = False,
+        intents: IntentModel | None = None,
     ) -> None:
         self.kb = kb
         self.dialogues = dialogues
@@ -162,6 +185,9 @@ class Interview:
             store.acquire(session.id)
         self.cursor = Cursor.from_json(session.cursor)
         self._leaves = [leaf for leaf in kb.leaves() if self._in_scope(leaf.id)]
+        self._profile_leaves = kb.leaves(scored=False)
+        self._intents = intents
+        self._units: tuple[str, str] | None = None
 
     # --- opening and closing ----------------------------------------------------------------------
 
@@ -180,7 +206,10 @@ class Interview:
         scope: str | None = None,
         company: str = "",
         read_only: bool = False,
+        intents: IntentModel | None = None,
+        profile: bool = True,
     ) -> Interview:
+        """Open (or create) a session; a new whole-standard session starts with the 组织概述."""
         if create:
             if order not in ORDERS:
                 raise InterviewError(f"unknown order {order!r}; choose {', '.join(ORDERS)}")
@@ -191,7 +220,11 @@ class Interview:
             )
         else:
             session = store.session(name)
-        return cls(kb, dialogues, matcher, store, session, lang=lang, read_only=read_only)
+        interview = cls(kb, dialogues, matcher, store, session, lang=lang, read_only=read_only, intents=intents)
+        if create and profile and scope is None and "B.1" in kb:
+            interview.cursor.target, interview.cursor.role = "B.1", "opening"
+            interview._save_cursor()
+        return interview
 
     def close(self) -> None:
         if not self.read_only:
@@ -261,6 +294,13 @@ class Interview:
     def gaps(self, limit: int | None = None, cov: dict[str, LeafCoverage] | None = None) -> list[Gap]:
         """Uncovered and partial leaves, the most valuable first, each with its next question."""
         cov = cov if cov is not None else self.coverage()
+        admitted: dict[str, list[str]] = {}
+        todos: dict[str, list[tuple[str, str]]] = {}
+        for note in self.store.notes(self.session.id):
+            if note.kind == "absent":
+                admitted.setdefault(note.leaf_id, []).append(note.text)
+            elif note.kind == "defer" and not note.closed:
+                todos.setdefault(note.leaf_id, []).append((note.text, note.owner))
         rows = []
         for leaf in self._leaves:
             status = cov[leaf.id]
@@ -277,6 +317,8 @@ class Interview:
                     status.status,
                     status.reason(self.lang),
                     question.text(self.lang),
+                    tuple(admitted.get(leaf.id, ())),
+                    tuple(todos.get(leaf.id, ())),
                 )
             )
         rows.sort(key=lambda g: (-g.item_points, STATUS_ORDER[g.status], self.kb.get(g.leaf_id).sort_key))  # type: ignore[union-attr]
@@ -304,12 +346,37 @@ class Interview:
             q = self.dialogues.followup(item.id if item else "", node.kind, dimension)
             if q is not None:
                 zh, en = q.zh, q.en
+        elif role == "plan":
+            zh = "已记下这一不足。目前有没有改进计划?有的话说说打算怎么做、谁负责、什么时候完成;没有就说“没有”或 /next 继续。"
+            en = ("Noted as an admitted gap. Is there a plan to improve it? If so, say what, who and by when; "
+                  "if not, say 'no' or /next to go on.")  # fmt: skip
         else:
             probes = self.dialogues.probe_texts(target)
             if probes:
                 q = probes[self.cursor.probes.get(target, 0) % len(probes)]
                 zh, en = q.zh, q.en
-        return Question(target, role, dimension, zh, en, node.title.zh, node.title.en)  # type: ignore[arg-type]
+        units = self.units()
+        return Question(target, role, dimension, fill(zh, units), fill(en, units), node.title.zh, node.title.en)  # type: ignore[arg-type]
+
+    def units(self) -> tuple[str, str]:
+        """How this organisation's units are called (from its 组织概述), neutral words until known."""
+        if self._units is None:
+            self._units = unit_words([n.text for n in self.store.notes(self.session.id, "profile")])
+        return self._units
+
+    def profile(self) -> dict[str, list[str]]:
+        """The 组织概述 answers by profile clause."""
+        out: dict[str, list[str]] = {}
+        for note in self.store.notes(self.session.id, "profile"):
+            out.setdefault(note.leaf_id, []).append(note.text)
+        return out
+
+    def todos(self) -> list[Any]:
+        """Open to-dos (待核实), oldest first."""
+        return [n for n in self.store.notes(self.session.id, "defer") if not n.closed]
+
+    def in_profile(self) -> bool:
+        return bool(self.cursor.target) and str(self.cursor.target).startswith("B")
 
     def next_question(self, leaf_id: str, cov: dict[str, LeafCoverage] | None = None) -> Question | None:
         """The question one leaf still needs, or None when it is covered or not applicable."""
@@ -390,17 +457,8 @@ class Interview:
         if self.read_only:
             raise InterviewError(pick(self.lang, "只读模式下不能修改会话", "this session is open read-only"))
 
-    def answer(self, raw: str, *, author: str = "") -> Reply:
-        """Record an answer to the current question; returns what happened and what comes next."""
-        self._writable()
+    def _clean_input(self, raw: str) -> tuple[str, list[str]]:
         text = clean(raw).strip()
-        if not text:
-            question = self.current_question()
-            return Reply(
-                "error",
-                pick(self.lang, "回答是空的,请再说一说。", "The answer was empty; please say a little more."),
-                question,
-            )
         notes = []
         if len(text) > MAX_ANSWER_CHARS:
             text = text[:MAX_ANSWER_CHARS]
@@ -411,7 +469,24 @@ class Interview:
                     f"The answer was long; only its first {MAX_ANSWER_CHARS} characters were kept.",
                 )
             )
+        return text, notes
+
+    def _empty(self) -> Reply:
+        return Reply(
+            "error",
+            pick(self.lang, "回答是空的,请再说一说。", "The answer was empty; please say a little more."),
+            self.current_question(),
+        )
+
+    def answer(self, raw: str, *, author: str = "") -> Reply:
+        """Record an answer to the current question as evidence; returns what happened and what comes next."""
+        self._writable()
+        text, notes = self._clean_input(raw)
+        if not text:
+            return self._empty()
         question = self.current_question()
+        if question is not None and self.in_profile():
+            return self._record_profile(text, author, question, notes)
         asked = question.target if question else None
         role = question.role if question else "probe"
         matches = tuple(self.matcher.match(text, top=10))
@@ -431,13 +506,9 @@ class Interview:
                 attach[asked_leaf] = by_id.get(asked_leaf)
         if matches:
             best = matches[0].score
+            # every other clause, the asked item's neighbours included, is credited on its own merit
             floor = max(ATTACH_RELATIVE * best, ATTACH_MIN_SCORE)
             others = [m for m in matches if m.score >= floor and m.leaf_id not in attach]
-            if role == "opening" and asked:
-                # an answer to an item's opening question is evidence for the item's leaves it matches
-                others += [
-                    m for m in matches if m.item_id == asked and m.leaf_id not in attach and m not in others
-                ]
             if not attach and not others and best >= ATTACH_MIN_SCORE / 2:
                 others = [matches[0]]  # a weaker answer still counts for its single best clause
             for m in others[: ATTACH_MAX_OTHERS + (1 if not attach else 0)]:
@@ -447,18 +518,9 @@ class Interview:
         prev_cursor = self.cursor.to_json()
         # the answer, its evidence, the undo step and the moved cursor land in one transaction
         with self.store.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    self.session.id,
-                    asked,
-                    question.text(self.lang) if question else "",
-                    text,
-                    author,
-                    time.time(),
-                ),
+            answer_id = self.store.add_answer(
+                self.session.id, asked, question.text(self.lang) if question else "", text, author
             )
-            answer_id = cur.lastrowid
             for leaf_id, score in attach.items():
                 source = "asked" if leaf_id == asked_leaf else "matched"
                 conn.execute(
@@ -475,20 +537,25 @@ class Interview:
                         time.time(),
                     ),
                 )
+            self.store.close_todos(self.session.id, list(attach), answer_id)
             self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev_cursor})
             after = self.coverage()  # same connection: sees this transaction's rows
-            next_q = self._after_answer(asked, role, asked_leaf, after)
+            next_q = self._after_answer(asked, role, asked_leaf, after, text if asked_leaf in attach else "")
             self._save_cursor(conn)
         changes = tuple(
             CoverageChange(leaf_id, before[leaf_id].status, after[leaf_id].status)
             for leaf_id in attach
             if before[leaf_id].status != after[leaf_id].status
         )
-        message = self._describe_answer(asked_leaf, attach, after, matches, notes)
-        return Reply("answer" if next_q else "done", message, next_q, matches, tuple(attach), changes)
+        move = matches[0].leaf_id if asked_leaf and asked_leaf not in attach and matches else None
+        message = self._describe_answer(asked_leaf, attach, after, move, notes)
+        return Reply(
+            "answer" if next_q else "done", message, next_q, matches, tuple(attach), changes,
+            recorded=tuple(attach.items()), suggest_move=move,
+        )  # fmt: skip
 
     def _after_answer(
-        self, asked: str | None, role: str, asked_leaf: str | None, cov: dict[str, LeafCoverage]
+        self, asked: str | None, role: str, asked_leaf: str | None, cov: dict[str, LeafCoverage], said: str
     ) -> Question | None:
         c = self.cursor
         if role == "opening" and asked:
@@ -496,18 +563,35 @@ class Interview:
         if asked_leaf:
             status = cov[asked_leaf]
             asked_count = c.followups.get(asked_leaf, 0)
-            if status.status == "partial" and status.missing and asked_count < MAX_FOLLOWUPS:
-                dimension = status.missing[0]
+            dimension = self._probe_dimension(asked_leaf, status, said) if said else None
+            if dimension and asked_count < MAX_FOLLOWUPS:
                 c.followups = {**c.followups, asked_leaf: asked_count + 1}
+                c.asked_dims = {**c.asked_dims, asked_leaf: [*c.asked_dims.get(asked_leaf, []), dimension]}
                 c.target, c.role, c.dimension = asked_leaf, "followup", dimension
                 return self._build_question(asked_leaf, "followup", dimension)
             if status.status == "uncovered" and role == "probe":
                 c.probes = {**c.probes, asked_leaf: c.probes.get(asked_leaf, 0) + 1}
         return self._advance(save=False, after=asked_leaf)
 
+    def _probe_dimension(self, leaf_id: str, status: LeafCoverage, said: str) -> str | None:
+        """The next dimension an assessor would probe on this leaf, never one just given or already asked.
+
+        Process leaves are probed along 方法-展开-学习-整合 (so 学习 and 整合 too,
+        not only what the covered rule needs); results along 水平-趋势-对比.
+        """
+        if status.status not in ("partial", "covered"):
+            return None
+        node = self.kb.get(leaf_id)
+        kind = "results" if node is not None and node.kind == "results" else "process"
+        have: set[str] = set(dimensions(said))
+        for e in self.evidence_for(leaf_id):
+            have |= dimensions(e.text)
+        asked = set(self.cursor.asked_dims.get(leaf_id, []))
+        return next((d for d in PROBE_ORDER[kind] if d not in have and d not in asked), None)
+
     def _describe_answer(
         self, asked_leaf: str | None, attach: dict[str, float | None], cov: dict[str, LeafCoverage],
-        matches: tuple[Match, ...], notes: list[str],
+        move: str | None, notes: list[str],
     ) -> str:  # fmt: skip
         lang = self.lang
         lines = list(notes)
@@ -523,15 +607,17 @@ class Interview:
             label = (
                 pick(lang, "已记为证据", "recorded as evidence for")
                 if leaf_id == asked_leaf
-                else pick(lang, "同时匹配到", "also matched")
+                else pick(lang, "同时记为证据", "also recorded for")
             )
             lines.append(
                 f"{SYMBOL[status.status]} {label}: {leaf_id} {node.title.get(lang) if node else ''} — {status.reason(lang)}"
             )
-        if asked_leaf and asked_leaf not in attach and matches:
+        if move and asked_leaf:
+            node = self.kb.get(move)
+            title = node.title.get(lang) if node else ""
             lines.append(
-                pick(lang, f"这段回答更像是在说 {matches[0].leaf_id},而不是刚才问的 {asked_leaf}。",
-                   f"This answer reads more like {matches[0].leaf_id} than the clause asked ({asked_leaf}).")
+                pick(lang, f"这段回答更像是在说 {move} {title},而不是刚才问的 {asked_leaf}。用 /move 可以把它移过去。",
+                   f"This answer reads more like {move} {title} than the clause asked ({asked_leaf}). /move moves it there.")
             )  # fmt: skip
         return "\n".join(lines)
 
@@ -539,31 +625,310 @@ class Interview:
         """After an item's opening (answered or skipped): its first open leaf, else onwards."""
         c = self.cursor
         c.opened = [*c.opened, item_id]
-        first = next(
-            (
-                x.id
-                for x in self.kb.leaves_under(item_id)
-                if self._in_scope(x.id) and cov[x.id].status in ("uncovered", "partial")
-            ),
-            None,
-        )
+        open_ = [
+            x.id
+            for x in self.kb.leaves_under(item_id)
+            if self._in_scope(x.id) and cov[x.id].status in ("uncovered", "partial")
+        ]
+        first = next((x for x in open_ if x not in c.skipped), None)
         if first is None:
             return self._advance(save=False, after=item_id)
         c.target, c.role, c.dimension = first, "probe", None
         return self._build_question(first, "probe", None)
 
+    # --- the conversation: what each kind of line does ----------------------------------------------
+
+    @property
+    def intents(self) -> IntentModel:
+        if self._intents is None:
+            self._intents = load_intent_model()
+        return self._intents
+
+    def say(self, raw: str, *, author: str = "") -> Reply:
+        """Whatever the user typed that is not a slash command: classify it, then act on its intent.
+
+        Only evidence is matched and credited. An admitted gap or a to-do is kept as a
+        note on its clause; a question is answered from the knowledge base; a move is
+        made; small talk and quoted material get a short reply. A line whose intent is
+        unclear is kept, uncredited, and the assistant asks what it was.
+        """
+        self._writable()
+        text, notes = self._clean_input(raw)
+        if not text:
+            return self._empty()
+        decision = self.intents.classify(text)
+        kind = decision.intent
+        why = decision.why(self.lang)
+        question = self.current_question()
+        if question is not None and question.role == "plan" and kind in ("evidence", "absent", "defer"):
+            reply = self._record_plan(text, author, question.target, notes)
+        elif decision.unclear and kind in ("evidence", "absent", "defer", "navigate"):
+            reply = self._unclear(text, author, question, notes)
+        elif kind == "evidence" or (kind == "absent" and self.in_profile()):
+            reply = self.answer(text, author=author)
+        elif kind in ("absent", "defer"):
+            reply = self._note(text, author, kind, question, notes)
+        elif kind == "question":
+            named = [r.node_id for r in [named_clause(text, self.kb, self.matcher)] if r is not None]
+            current = question.target if question else None
+            reply = Reply("info", answer_question(text, self.kb, self.lang, named, current), question)
+        elif kind == "navigate":
+            reply = self._navigate(text)
+        else:
+            reply = Reply("info", self._small_talk(kind), question)
+        return replace(reply, intent=kind, why=why)
+
+    def _small_talk(self, kind: str) -> str:
+        if kind == "offtopic":
+            return pick(self.lang, "这段像是法规、通知或理论介绍,不是贵单位自己的做法,所以没有记为证据。请说说你们实际是怎么做的。",
+                        "That reads like a regulation, a notice or textbook material rather than your own practice, so it is not recorded. Tell me what your organisation actually does.")  # fmt: skip
+        return pick(self.lang, "好的 :) 我们接着来。", "Sure :) Let's carry on.")
+
+    def _unclear(self, text: str, author: str, question: Question | None, notes: list[str]) -> Reply:
+        """Keep the line uncredited and ask what it was; /assign can still make it evidence."""
+        with self.store.transaction() as conn:
+            answer_id = self.store.add_answer(
+                self.session.id, question.target if question else None,
+                question.text(self.lang) if question else "", text, author,
+            )  # fmt: skip
+            self._step(conn, "answer", {"answer_id": answer_id, "cursor": self.cursor.to_json()})
+        lines = [*notes, pick(self.lang,
+            "这是在说贵单位目前的做法吗?如果是,请具体说说由谁、怎么做、多久一次;如果还没有做,直接说“还没有”。"
+            "这段话已保存但没有记为证据,也可以用 /assign 条款号 把它记为证据。",
+            "Is this about what your organisation does today? If so, say who does what, how and how often; "
+            "if it is not done yet, just say so. The line is kept but not credited; /assign ID makes it evidence.")]  # fmt: skip
+        return Reply("info", "\n".join(lines), question)
+
+    def _note_target(self, text: str, question: Question | None) -> str | None:
+        """The clause an admitted gap or a to-do is about: the one named, else the one asked."""
+        named = named_clause(text, self.kb, self.matcher)
+        asked = question.target if question else None
+        asked_node = self.kb.get(asked) if asked else None
+        asked_item = self.kb.item_of(asked) if asked else None
+        if named is not None:
+            node = self.kb.get(named.node_id)
+            assert node is not None
+            if named.how == "id" or asked_node is None or asked_node.kind == "profile":
+                if node.is_leaf or node.kind == "profile":
+                    return node.id
+                under = [x.id for x in self.kb.leaves_under(node.id) if self._in_scope(x.id)]
+                return asked if asked in under else (under[0] if under else None)
+            named_item = self.kb.item_of(node.id)
+            if asked_node.level == "item" and named_item is not None and named_item.id == asked_node.id:
+                return node.id  # an opening answered with a gap about one of its points
+            if named_item is not None and asked_item is not None and named_item.id != asked_item.id:
+                return node.id  # a gap about a clause elsewhere, named in words
+        if asked_node is None:
+            return None
+        if asked_node.is_leaf:
+            return asked_node.id
+        under = [x.id for x in self.kb.leaves_under(asked_node.id) if self._in_scope(x.id)]
+        return under[0] if under else None
+
+    def _note(self, text: str, author: str, kind: str, question: Question | None, notes: list[str]) -> Reply:
+        """An admitted gap (absent) or a to-do (defer): noted on its clause, nothing credited."""
+        owner = owner_of(text) if kind == "defer" else ""
+        # "得问人力部门" names who to ask, not the clause: the owner's words must not pick it
+        leaf_id = self._note_target(text.replace(owner, " ") if owner else text, question)
+        if leaf_id is None:
+            return Reply("info", pick(self.lang, "这是关于哪一条的?可以先用 /goto 条款号 转过去再说。",
+                                      "Which clause is this about? /goto ID first, then say it again."), question)  # fmt: skip
+        node = self.kb.get(leaf_id)
+        assert node is not None
+        prev = self.cursor.to_json()
+        c = self.cursor
+        with self.store.transaction() as conn:
+            answer_id = self.store.add_answer(
+                self.session.id, question.target if question else None,
+                question.text(self.lang) if question else "", text, author,
+            )  # fmt: skip
+            self.store.add_note(self.session.id, answer_id, leaf_id, kind, text, owner)
+            if question is not None and question.role == "opening":
+                c.opened = [*c.opened, question.target]
+            if node.kind != "profile" and leaf_id not in c.skipped:
+                c.skipped = [*c.skipped, leaf_id]
+            asked = (question.target, question.role) if question else ("", "probe")
+            if kind == "absent" and node.kind != "profile":
+                c.resume = list(asked)
+                c.target, c.role, c.dimension = leaf_id, "plan", None
+                next_q: Question | None = self._build_question(leaf_id, "plan", None)
+            else:
+                next_q = self._continue_from(*asked)
+            self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev})
+            self._save_cursor(conn)
+        title = node.title.get(self.lang)
+        if kind == "absent":
+            line = pick(self.lang, f"○ 明白。已把这一点记为 {leaf_id} {title} 的已确认不足(改进机会),不计为证据。",
+                        f"○ Understood. Noted as an admitted gap on {leaf_id} {title} (an opportunity for improvement); nothing credited.")  # fmt: skip
+        else:
+            who = pick(self.lang, f",负责人:{owner}", f", owner: {owner}") if owner else ""
+            line = pick(self.lang, f"好的,已记为 {leaf_id} {title} 的待核实事项{who}。/todo 查看待办,之后回答这一条就会关闭它。",
+                        f"OK, noted as a to-do on {leaf_id} {title}{who}. /todo lists them; answering the clause later closes it.")  # fmt: skip
+        return Reply("info" if next_q else "done", "\n".join([*notes, line]), next_q)
+
+    def _record_plan(self, text: str, author: str, leaf_id: str, notes: list[str]) -> Reply:
+        """The answer to "is there a plan?" after an admitted gap; a bare "no" just moves on."""
+        decision = self.intents.classify(text)
+        bare_no = decision.intent == "absent" and len(text) <= 12
+        prev = self.cursor.to_json()
+        with self.store.transaction() as conn:
+            answer_id = self.store.add_answer(self.session.id, leaf_id, "plan", text, author)
+            if not bare_no:
+                self.store.add_note(self.session.id, answer_id, leaf_id, "plan", text)
+            next_q = self._continue_from(*(self.cursor.resume or [leaf_id, "probe"]))
+            self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev})
+            self._save_cursor(conn)
+        line = (pick(self.lang, "好的,没有计划也如实记下了,我们继续。", "Fine, no plan yet; noted. Let's go on.") if bare_no
+                else pick(self.lang, f"已把改进计划记在 {leaf_id} 的不足下面,导出差距清单时会一并列出。",
+                          f"The plan is noted under the gap on {leaf_id} and will appear in the exported gap list."))  # fmt: skip
+        return Reply("info" if next_q else "done", "\n".join([*notes, line]), next_q)
+
+    def _continue_from(self, target: str, role: str) -> Question | None:
+        """Move on from the question that was asked (after a gap, a to-do or a plan), as /next would."""
+        c = self.cursor
+        c.resume = []
+        node = self.kb.get(target) if target else None
+        if node is not None and node.kind == "profile":
+            return self._advance_profile(after=target)
+        if role == "opening" and node is not None:
+            return self._enter_item(target, self.coverage())
+        return self._advance(save=False, after=target or None)
+
+    def _navigate(self, text: str) -> Reply:
+        from assistant.views import gaps_text, todo_text  # views render engine state; imported on use
+
+        named = named_clause(text, self.kb, self.matcher)
+        action = nav_action(text, named)
+        if action == "gaps":
+            return Reply("info", gaps_text(self, limit=12), self.current_question())
+        if action == "todo":
+            return Reply("info", todo_text(self), self.current_question())
+        if action == "goto" and named is not None:
+            node = self.kb.get(named.node_id)
+            item = self.kb.item_of(named.node_id)
+            # "先聊聊供应商" names a topic, not a point: go to its item, as an assessor would
+            topic = named.how == "words" and named.score < NAMED_POINT_SCORE
+            target = item.id if topic and item is not None else named.node_id
+            if node is not None and node.kind == "profile":
+                target = node.id
+            return self.goto(target)
+        if action == "back":
+            return self.back()
+        return self.skip()
+
+    def back(self) -> Reply:
+        """Go back to the clause asked before the current one."""
+        current = self.cursor.target
+        for answer in reversed(self.store.answers(self.session.id)):
+            if answer.asked and answer.asked != current and answer.asked in self.kb:
+                return self.goto(answer.asked)
+        return Reply("info", pick(self.lang, "前面没有别的问题了。", "There is no earlier question."), self.current_question())
+
+    # --- the organisational profile (组织概述) ----------------------------------------------------
+
+    def _record_profile(self, text: str, author: str, question: Question, notes: list[str]) -> Reply:
+        """A 组织概述 answer: kept as the session's profile (not scored), then the next profile point."""
+        prev = self.cursor.to_json()
+        with self.store.transaction() as conn:
+            answer_id = self.store.add_answer(self.session.id, question.target, question.text(self.lang), text, author)
+            self.store.add_note(self.session.id, answer_id, question.target, "profile", text)
+            next_q = self._advance_profile(after=question.target)
+            self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev})
+            self._save_cursor(conn)
+        self._units = None  # the profile may name the organisation's units
+        node = self.kb.get(question.target)
+        title = node.title.get(self.lang) if node else question.target
+        line = pick(self.lang, f"已记入组织概述:{question.target} {title}。", f"Added to the organisational profile: {question.target} {title}.")
+        return Reply("answer" if next_q else "done", "\n".join([*notes, line]), next_q)
+
+    def _advance_profile(self, *, after: str | None) -> Question | None:
+        """The next 组织概述 point after `after`; past the last, the scored interview begins."""
+        c = self.cursor
+        ids = [leaf.id for leaf in self._profile_leaves]
+        position = ids.index(after) + 1 if after in ids else 0
+        if position < len(ids):
+            c.target, c.role, c.dimension = ids[position], "probe", None
+            return self._build_question(ids[position], "probe", None)
+        c.target, c.role, c.dimension = None, "probe", None
+        return self._advance(save=False, after=None)
+
+    def skip_profile(self) -> Reply:
+        """Leave the 组织概述 (or skip it) and start on the scored clauses."""
+        self._writable()
+        prev = self.cursor.to_json()
+        c = self.cursor
+        c.target, c.role, c.dimension = None, "probe", None
+        with self.store.transaction() as conn:
+            q = self._advance(save=False, after=None)
+            self._step(conn, "move", {"cursor": prev})
+            self._save_cursor(conn)
+        return Reply("info", pick(self.lang, "好的,跳过组织概述,开始评价条款。随时可用 /profile 回来补充。",
+                                  "Skipping the organisational profile; on to the scored clauses. /profile returns to it."), q)  # fmt: skip
+
+    def start_profile(self) -> Reply:
+        """Go to the 组织概述 (its opening when nothing is recorded yet, else its first point)."""
+        first = "B.1" if not self.profile() and "B.1" in self.dialogues.openings else self._profile_leaves[0].id
+        return self.goto(first)
+
+    def move(self, ref: str | None = None) -> Reply:
+        """Move the last answer's evidence from the clause asked to the one it reads like (or to ref)."""
+        self._writable()
+        answers = self.store.answers(self.session.id)
+        if not answers:
+            raise InterviewError(pick(self.lang, "还没有回答可以移动", "there is no answer to move yet"))
+        last = answers[-1]
+        if ref:
+            target = self._leaf(ref)
+        else:
+            best = self.matcher.match(last.text, top=3, explain=False)
+            choice = next((m.leaf_id for m in best if m.leaf_id != last.asked), None)
+            if choice is None:
+                raise InterviewError(pick(self.lang, "上一段回答没有更合适的条款;用 /move 条款号 指定",
+                                          "no better clause for the last answer; name one: /move ID"))  # fmt: skip
+            target = self.kb.get(choice)  # type: ignore[assignment]
+        assert target is not None
+        rows = [e for e in self.store.evidence(self.session.id) if e.answer_id == last.id]
+        if any(e.leaf_id == target.id for e in rows):
+            raise InterviewError(pick(self.lang, f"上一段回答已经是 {target.id} 的证据", f"the last answer is already evidence for {target.id}"))
+        moved = [e for e in rows if e.leaf_id == last.asked]
+        cov = self.coverage()
+        before = {target.id: cov[target.id].status, **{e.leaf_id: cov[e.leaf_id].status for e in moved}}
+        with self.store.transaction() as conn:
+            conn.executemany("UPDATE evidence SET active = 0 WHERE id = ?", [(e.id,) for e in moved])
+            cur = conn.execute(
+                "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
+                " VALUES (?, ?, ?, ?, NULL, 'assigned', ?, ?)",
+                (self.session.id, last.id, target.id, last.text, last.author, time.time()),
+            )
+            self.store.close_todos(self.session.id, [target.id], last.id)
+            self._step(conn, "relink", {"evidence_id": cur.lastrowid, "evidence_ids": [e.id for e in moved]})
+        after = self.coverage()
+        changes = tuple(CoverageChange(k, v, after[k].status) for k, v in before.items() if after[k].status != v)
+        where = "、".join(e.leaf_id for e in moved)
+        return Reply(
+            "info",
+            f"{SYMBOL[after[target.id].status]} " + pick(self.lang,
+                f"已把上一段回答" + (f"从 {where} " if where else "") + f"移到 {target.id} {target.title.zh} — {after[target.id].reason_zh}",
+                "Moved the last answer" + (f" from {where}" if where else "") + f" to {target.id} {target.title.en} — {after[target.id].reason_en}"),
+            self.current_question(), attached=(target.id,), changes=changes,
+        )  # fmt: skip
+
     def skip(self) -> Reply:
-        """Leave the current leaf for now and go to the next one."""
+        """Leave the current leaf for now and go to the next one (the next profile point in the 组织概述)."""
         self._writable()
         prev = self.cursor.to_json()
         target = self.cursor.target
-        leaf = target if target and self.kb.get(target) and self.kb.get(target).is_leaf else None  # type: ignore[union-attr]
+        node = self.kb.get(target) if target else None
         with self.store.transaction() as conn:
-            if leaf and leaf not in self.cursor.skipped:
-                self.cursor.skipped = [*self.cursor.skipped, leaf]
-            if self.cursor.role == "opening" and target:
+            if node is not None and node.kind == "profile":
+                q = self._advance_profile(after=target)
+            elif self.cursor.role == "plan" and target:
+                q = self._continue_from(*(self.cursor.resume or [target, "probe"]))
+            elif self.cursor.role == "opening" and target:
                 q = self._enter_item(target, self.coverage())
             else:
+                if node is not None and node.is_leaf and node.id not in self.cursor.skipped:
+                    self.cursor.skipped = [*self.cursor.skipped, node.id]
                 q = self._advance(save=False, after=target)
             self._step(conn, "move", {"cursor": prev})
             self._save_cursor(conn)
@@ -781,7 +1146,11 @@ class Interview:
                 conn.execute(
                     "DELETE FROM evidence WHERE id = ? AND session_id = ?", (payload["evidence_id"], sid)
                 )
-            elif action == "detach":
+            elif action in ("detach", "relink"):
+                if action == "relink":
+                    conn.execute(
+                        "DELETE FROM evidence WHERE id = ? AND session_id = ?", (payload["evidence_id"], sid)
+                    )
                 conn.executemany(
                     "UPDATE evidence SET active = 1 WHERE id = ?", [(i,) for i in payload["evidence_ids"]]
                 )
@@ -806,7 +1175,8 @@ class Interview:
                 self._save_cursor(conn)
             conn.execute("DELETE FROM steps WHERE id = ?", (step_id,))
         names = {"answer": ("回答", "the answer"), "assign": ("指定", "the assignment"), "detach": ("移除", "the detachment"),
-                 "na": ("不适用标记", "the not-applicable mark"), "score": ("评分", "the score"), "move": ("跳转", "the move")}  # fmt: skip
+                 "na": ("不适用标记", "the not-applicable mark"), "score": ("评分", "the score"), "move": ("跳转", "the move"),
+                 "relink": ("移动证据", "the moved evidence")}  # fmt: skip
         zh, en = names.get(action, (action, action))
         return Reply(
             "info",
@@ -827,6 +1197,17 @@ class Interview:
         """Coverage and scores as a stable JSON contract (see README)."""
         cov = self.coverage()
         items = self.items(cov)
+        notes: dict[str, list[dict[str, Any]]] = {}
+        profile: dict[str, list[str]] = {}
+        for n in self.store.notes(self.session.id):
+            if n.kind == "profile":
+                profile.setdefault(n.leaf_id, []).append(n.text)
+            elif n.kind == "absent":
+                notes.setdefault(n.leaf_id, []).append({"kind": "absent", "text": n.text, "created": n.created})
+            elif n.kind == "defer":
+                notes.setdefault(n.leaf_id, []).append({"kind": "defer", "text": n.text, "owner": n.owner, "open": not n.closed, "created": n.created})
+            else:
+                notes.setdefault(n.leaf_id, []).append({"kind": n.kind, "text": n.text, "created": n.created})
         evidence: dict[str, list[dict[str, Any]]] = {}
         for e in self.store.evidence(self.session.id):
             evidence.setdefault(e.leaf_id, []).append(
@@ -842,9 +1223,11 @@ class Interview:
             "session": self.session.name,
             "company": self.session.company,
             "framework": FRAMEWORK,
+            "profile": profile,
             "leaves": [
                 {"id": leaf.id, "item": (self.kb.item_of(leaf.id) or leaf).id, "title": leaf.title.get(self.lang),
-                 "status": cov[leaf.id].status, "reason": cov[leaf.id].reason(self.lang), "evidence": evidence.get(leaf.id, [])}
+                 "status": cov[leaf.id].status, "reason": cov[leaf.id].reason(self.lang), "evidence": evidence.get(leaf.id, []),
+                 "notes": notes.get(leaf.id, [])}
                 for leaf in self.kb.leaves()
             ],
             "items": [
@@ -861,7 +1244,8 @@ class Interview:
             "total_points": self.total_points(items),
             "coverage": round(self.overall_coverage(items), 3),
             "gaps": [
-                {"id": g.leaf_id, "item": g.item_id, "item_points": g.item_points, "status": g.status, "reason": g.reason, "question": g.question}
+                {"id": g.leaf_id, "item": g.item_id, "item_points": g.item_points, "status": g.status, "reason": g.reason, "question": g.question,
+                 "admitted": list(g.admitted), "todos": [{"text": t, "owner": o} for t, o in g.todos]}
                 for g in self.gaps(cov=cov)
             ],
         }  # fmt: skip

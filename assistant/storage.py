@@ -22,7 +22,7 @@ from typing import Any
 
 from knowledge.errors import UserError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 EXPORT_FORMAT = "zhuoyue-session"
 EXPORT_VERSION = 1
 
@@ -97,6 +97,22 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (session_id, item_id, author)
     );
     """,
+    # v3: what was said that is not evidence: admitted gaps, to-dos and the organisational profile.
+    # A to-do is open while closed_by is NULL; undoing the answer that closed it reopens it.
+    """
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        answer_id INTEGER REFERENCES answers(id) ON DELETE CASCADE,
+        leaf_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        owner TEXT NOT NULL DEFAULT '',
+        closed_by INTEGER REFERENCES answers(id) ON DELETE SET NULL,
+        created REAL NOT NULL
+    );
+    CREATE INDEX notes_session_leaf ON notes(session_id, leaf_id);
+    """,
 )
 
 
@@ -146,6 +162,23 @@ class AnswerRow:
     text: str
     author: str
     created: float
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """Something said about a clause that is not evidence for it."""
+
+    id: int
+    answer_id: int | None
+    leaf_id: str
+    kind: str  # "absent" (an admitted gap), "plan" (its improvement plan), "defer" (a to-do, 待核实), "profile" (组织概述)
+    text: str
+    owner: str
+    closed: bool
+    created: float
+
+
+NOTE_KINDS = ("absent", "defer", "plan", "profile")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -340,6 +373,44 @@ class Store:
             for r in self.conn.execute(sql, (session_id,)).fetchall()
         ]
 
+    def notes(self, session_id: int, kind: str | None = None) -> list[NoteRow]:
+        sql = "SELECT * FROM notes WHERE session_id = ?" + (" AND kind = ?" if kind else "") + " ORDER BY id"
+        params: tuple[Any, ...] = (session_id, kind) if kind else (session_id,)
+        return [
+            NoteRow(r["id"], r["answer_id"], r["leaf_id"], r["kind"], r["text"], r["owner"],
+                    r["closed_by"] is not None, r["created"])
+            for r in self.conn.execute(sql, params).fetchall()
+        ]  # fmt: skip
+
+    # --- writing a step (call inside transaction(): the caller's step is one transaction) ------------
+
+    def add_answer(self, session_id: int, asked: str | None, question: str, text: str, author: str) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
+            (session_id, asked, question, text, author, time.time()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def add_note(
+        self, session_id: int, answer_id: int | None, leaf_id: str, kind: str, text: str, owner: str = ""
+    ) -> int:
+        if kind not in NOTE_KINDS:
+            raise ValueError(f"unknown note kind {kind!r}")
+        cur = self.conn.execute(
+            "INSERT INTO notes (session_id, answer_id, leaf_id, kind, text, owner, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (session_id, answer_id, leaf_id, kind, text, owner, time.time()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def close_todos(self, session_id: int, leaf_ids: list[str], answer_id: int) -> None:
+        """An answer about a clause settles its open to-dos (undoing the answer reopens them)."""
+        self.conn.executemany(
+            "UPDATE notes SET closed_by = ? WHERE session_id = ? AND leaf_id = ? AND kind = 'defer'"
+            " AND closed_by IS NULL",
+            [(answer_id, session_id, leaf_id) for leaf_id in leaf_ids],
+        )
+
     def na(self, session_id: int) -> dict[str, str]:
         rows = self.conn.execute("SELECT leaf_id, reason FROM na WHERE session_id = ?", (session_id,))
         return {r["leaf_id"]: r["reason"] for r in rows}
@@ -388,6 +459,11 @@ class Store:
                 for e in self.evidence(s.id, active_only=False)
             ],
             "na": [{"leaf_id": k, "reason": v} for k, v in sorted(self.na(s.id).items())],
+            "notes": [
+                {"answer_id": n.answer_id, "leaf_id": n.leaf_id, "kind": n.kind, "text": n.text, "owner": n.owner,
+                 "closed": n.closed, "created": n.created}
+                for n in self.notes(s.id)
+            ],
             "scores": [{"item_id": k, "percent": v} for k, v in sorted(self.scores(s.id).items())],
             "assessor_scores": [
                 {"item_id": item, "author": author, "percent": pct}
@@ -438,6 +514,16 @@ class Store:
                     )  # fmt: skip
                 for row in data.get("na", []):
                     c.execute("INSERT INTO na VALUES (?, ?, ?)", (sid, row["leaf_id"], row["reason"]))
+                for n in data.get("notes", []):
+                    if n["kind"] not in NOTE_KINDS:
+                        raise ValueError(f"unknown note kind {n['kind']!r}")
+                    answer = id_map.get(n["answer_id"]) if n.get("answer_id") is not None else None
+                    c.execute(
+                        "INSERT INTO notes (session_id, answer_id, leaf_id, kind, text, owner, closed_by, created)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (sid, answer, str(n["leaf_id"]), n["kind"], str(n["text"]), str(n.get("owner", "")),
+                         answer if n.get("closed") else None, n.get("created", now)),
+                    )  # fmt: skip
                 for row in data.get("assessor_scores", []):
                     c.execute(
                         "INSERT INTO assessor_scores VALUES (?, ?, ?, ?)",

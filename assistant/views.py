@@ -44,6 +44,11 @@ def gaps_text(interview: Interview, *, limit: int | None = None, markdown: bool 
         else:
             lines.append(f"{SYMBOL[g.status]} {g.leaf_id} {title_text}  [{g.item_id}, {g.item_points}]")
             lines.append(f"    {g.reason}")
+            for text in g.admitted:
+                lines.append(f"    {'已确认的不足' if lang == 'zh' else 'Admitted gap'}: {text}")
+            for text, owner in g.todos:
+                who = f" ({owner})" if owner else ""
+                lines.append(f"    {'待核实' if lang == 'zh' else 'To check'}{who}: {text}")
             lines.append(f"    → {g.question}")
     if len(every) > len(gaps):
         more = len(every) - len(gaps)
@@ -52,6 +57,22 @@ def gaps_text(interview: Interview, *, limit: int | None = None, markdown: bool 
             if lang == "zh"
             else f"… {more} more; the full list is in zhuoyue report"
         )
+    return "\n".join(lines)
+
+
+def todo_text(interview: Interview) -> str:
+    """Open to-dos (待核实): clause, owner and what was said."""
+    lang = interview.lang
+    todos = interview.todos()
+    if not todos:
+        return "没有待核实的事项。" if lang == "zh" else "No open to-dos."
+    lines = [f"待核实({len(todos)} 项)" if lang == "zh" else f"To-dos ({len(todos)})"]
+    for note in todos:
+        node = interview.kb.get(note.leaf_id)
+        title = node.title.get(lang) if node else ""
+        who = (f"  负责人:{note.owner}" if lang == "zh" else f"  owner: {note.owner}") if note.owner else ""
+        lines.append(f"□ {note.leaf_id} {title}{who}")
+        lines.append(f"    {note.text}")
     return "\n".join(lines)
 
 

@@ -225,7 +225,7 @@ class ZhuoyueApp(App[None]):
     def _answer(self, text: str) -> None:
         assert self.interview is not None
         try:
-            reply = self.interview.answer(text)
+            reply = self.interview.say(text)
         except Exception as exc:  # a full disk, a locked database: say so, keep the app and what was saved
             self.call_from_thread(self._failed, str(exc), text)
             return

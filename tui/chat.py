@@ -68,6 +68,7 @@ def render_question(q: Question | None, lang: str) -> str:
         "opening": ("开场", "opening"),
         "probe": ("提问", "question"),
         "followup": ("追问", "follow-up"),
+        "plan": ("改进计划", "plan"),
     }[q.role]
     return f"[{q.target} {q.title(lang)} · {label[0] if lang == 'zh' else label[1]}]\n{q.text(lang)}"  # type: ignore[arg-type]
 
@@ -129,7 +130,7 @@ class Chat:
                     if iv.lang == "zh"
                     else "! That paste is very long; only its start is kept."
                 )
-            reply = iv.answer(line[:200_000])
+            reply = iv.say(line[:200_000])
         self.say(render_reply(reply, iv.lang))
         return True
 

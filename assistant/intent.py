@@ -1,0 +1,330 @@
+"""The intent step: what kind of statement a line is, before anything is matched.
+
+A self-assessor does not only describe practice. They admit gaps ("投诉分析还没做"),
+ask what a clause means, put a question off until they have asked HR, move
+around the interview, chat, or paste a law they were reading. Only the first
+kind is evidence; recording the others would make the gap list wrong.
+
+The method: cue lexicons (data, `dialogues/intents/cues.yaml`) and character
+n-grams are the features of one multinomial logistic regression, fitted with
+scikit-learn on `dialogues/intents/train.jsonl` when the model is built and
+cached as plain arrays. At run time the model is numpy and `re` only, so it is
+deterministic and fast, and the reason for a decision is the features that
+pushed it there: the cues that fired, with the words they matched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from assistant.textnorm import normalize
+from knowledge.errors import UserError
+
+IntentName = Literal["evidence", "absent", "question", "defer", "chitchat", "navigate", "offtopic"]
+INTENTS: tuple[IntentName, ...] = ("evidence", "absent", "question", "defer", "chitchat", "navigate", "offtopic")
+#: Below this probability the engine asks rather than acts (tuned on the dev set, never on held-out).
+UNCLEAR_BELOW = 0.45
+MODEL_FORMAT = 1
+#: Regularisation of the fit; measured on the dev set with bench/intent.py.
+FIT_C = 8.0
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z][a-z'’]*[a-z]|[a-z]|\d+")
+
+
+class IntentError(UserError):
+    """The intent data cannot be read; names the file and the line."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    name: str
+    intent: IntentName
+    zh: str
+    en: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class CueHit:
+    cue: Cue
+    words: str
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The decision for one line, with what it rests on."""
+
+    intent: IntentName
+    confidence: float
+    hits: tuple[CueHit, ...]
+    wording: tuple[str, ...]
+
+    @property
+    def unclear(self) -> bool:
+        return self.confidence < UNCLEAR_BELOW
+
+    def why(self, lang: str = "zh") -> str:
+        mine = [h for h in self.hits if h.cue.intent == self.intent]
+        parts = [f"{h.cue.zh if lang == 'zh' else h.cue.en}「{h.words}」" for h in mine[:3]]
+        if not parts and self.wording:
+            words = "、".join(f"「{w}」" for w in self.wording[:3])
+            parts.append(f"措辞像训练数据中的这一类:{words}" if lang == "zh" else f"wording like this class: {words}")
+        if not parts:
+            parts.append("没有明显线索" if lang == "zh" else "no clear cue")
+        sep = ";" if lang == "zh" else "; "
+        return f"{self.intent} {self.confidence:.2f}: " + sep.join(parts)
+
+
+# --- data -------------------------------------------------------------------------------------------
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files("dialogues") / "intents"))
+
+
+def load_cues(path: Path | None = None) -> tuple[Cue, ...]:
+    """The cue lexicons, validated: known intents, unique names, patterns that compile."""
+    import yaml
+
+    path = path or data_dir() / "cues.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise IntentError(f"{path}: cannot read the intent cues ({exc})") from exc
+    rows = data.get("cues") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise IntentError(f"{path}: expected a top-level 'cues' list")
+    cues: list[Cue] = []
+    for i, row in enumerate(rows):
+        where = f"{path}: cue {i + 1}"
+        if not isinstance(row, dict) or set(row) != {"name", "intent", "zh", "en", "pattern"}:
+            raise IntentError(f"{where}: needs exactly name, intent, zh, en and pattern")
+        if row["intent"] not in INTENTS:
+            raise IntentError(f"{where}: unknown intent {row['intent']!r}")
+        if any(c.name == row["name"] for c in cues):
+            raise IntentError(f"{where}: duplicate name {row['name']!r}")
+        try:
+            pattern = re.compile(str(row["pattern"]))
+        except re.error as exc:
+            raise IntentError(f"{where} ({row['name']}): bad pattern: {exc}") from exc
+        cues.append(Cue(str(row["name"]), row["intent"], str(row["zh"]), str(row["en"]), pattern))
+    return tuple(cues)
+
+
+def read_labelled(path: Path) -> list[tuple[str, IntentName, str | None]]:
+    """(text, intent, clause) from a JSONL file of {"text", "intent", "clause"}."""
+    out: list[tuple[str, IntentName, str | None]] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IntentError(f"{path}: cannot read ({exc})") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise IntentError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("intent") not in INTENTS:
+            raise IntentError(f"{path}:{n}: needs a 'text' string and an 'intent' from {', '.join(INTENTS)}")
+        clause = row.get("clause")
+        out.append((row["text"], row["intent"], clause if isinstance(clause, str) else None))
+    return out
+
+
+# --- features ---------------------------------------------------------------------------------------
+
+
+def cue_hits(text: str, cues: tuple[Cue, ...]) -> tuple[CueHit, ...]:
+    norm = normalize(text).strip()
+    hits = []
+    for cue in cues:
+        m = cue.pattern.search(norm)
+        if m:
+            hits.append(CueHit(cue, m.group(0).strip() or norm[:12]))
+    return tuple(hits)
+
+
+def features(text: str, hits: tuple[CueHit, ...]) -> list[str]:
+    """Character 1–3-grams of Chinese runs, English words and bigrams, cue names and shape.
+
+    Unlike the matcher's analyzer nothing is dropped as a stop word: 没有, 吗,
+    not and what are exactly what tells an admitted gap or a question apart.
+    """
+    norm = normalize(text).strip()
+    out: list[str] = []
+    for run in _HAN_RUN.findall(norm):
+        padded = f"^{run}$" if len(run) == len(norm) else run
+        for n in (1, 2, 3):
+            out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    words = _WORD.findall(norm)
+    out.extend(f"w:{w}" for w in words)
+    out.extend(f"w:{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    out.extend(f"cue:{h.cue.name}" for h in hits)
+    length = len(norm)
+    out.append("len:tiny" if length <= 4 else "len:short" if length <= 12 else "len:mid" if length <= 60 else "len:long")
+    if norm.endswith(("?", "？")):
+        out.append("shape:qmark")
+    if re.search(r"\d", norm):
+        out.append("shape:digit")
+    return out
+
+
+# --- the model --------------------------------------------------------------------------------------
+
+
+@dataclass
+class IntentModel:
+    """A fitted linear model as plain arrays; `classify` needs numpy and re only."""
+
+    labels: tuple[IntentName, ...]
+    vocab: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray  # (labels, features)
+    intercept: np.ndarray
+    cues: tuple[Cue, ...]
+
+    def classify(self, text: str) -> Intent:
+        hits = cue_hits(text, self.cues)
+        counts = Counter(f for f in features(text, hits) if f in self.vocab)
+        if not counts:
+            logits = self.intercept.astype(np.float64)
+            cols = np.zeros(0, dtype=np.int64)
+            weights = np.zeros(0)
+        else:
+            cols = np.fromiter((self.vocab[f] for f in counts), dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            weights = (1.0 + np.log(tf)) * self.idf[cols]
+            weights /= np.linalg.norm(weights)
+            logits = self.coef[:, cols] @ weights + self.intercept
+        probs = np.exp(logits - logits.max())
+        probs /= probs.sum()
+        best = int(np.argmax(probs))
+        wording: tuple[str, ...] = ()
+        if cols.size:
+            push = self.coef[best, cols] * weights
+            terms = {v: k for k, v in self.vocab.items() if v in set(cols.tolist())}
+            order = np.argsort(-push)
+            wording = tuple(
+                terms[int(cols[i])].removeprefix("w:").replace("_", " ").strip("^$")
+                for i in order[:6]
+                if push[i] > 0 and not terms[int(cols[i])].startswith(("cue:", "len:", "shape:"))
+                and len(terms[int(cols[i])].strip("^$")) >= 2
+            )
+        return Intent(self.labels[best], float(probs[best]), hits, wording)
+
+    def save(self, path: Path) -> None:
+        meta = {
+            "format": MODEL_FORMAT,
+            "labels": list(self.labels),
+            "terms": sorted(self.vocab, key=self.vocab.__getitem__),
+            "cues": [
+                {"name": c.name, "intent": c.intent, "zh": c.zh, "en": c.en, "pattern": c.pattern.pattern}
+                for c in self.cues
+            ],
+        }
+        # a private temp file in the target folder, then an atomic rename
+        fd, tmp = tempfile.mkstemp(prefix=".intent-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+                    idf=self.idf,
+                    coef=self.coef,
+                    intercept=self.intercept,
+                )
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> IntentModel:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes().decode())
+            if meta.get("format") != MODEL_FORMAT:
+                raise ValueError("intent model format changed")
+            cues = tuple(
+                Cue(c["name"], c["intent"], c["zh"], c["en"], re.compile(c["pattern"])) for c in meta["cues"]
+            )
+            return cls(
+                labels=tuple(meta["labels"]),
+                vocab={t: i for i, t in enumerate(meta["terms"])},
+                idf=z["idf"],
+                coef=z["coef"],
+                intercept=z["intercept"],
+                cues=cues,
+            )
+
+
+def fit(rows: list[tuple[str, IntentName]], cues: tuple[Cue, ...], *, c: float = FIT_C) -> IntentModel:
+    """Fit the model on labelled lines (needs scikit-learn; only when the cache is cold)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    docs = [features(text, cue_hits(text, cues)) for text, _ in rows]
+    vectorizer = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, norm="l2", min_df=1)
+    x = vectorizer.fit_transform(docs)
+    y = [label for _, label in rows]
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+    clf.fit(x, y)
+    labels = tuple(str(label) for label in clf.classes_)
+    return IntentModel(
+        labels=labels,  # type: ignore[arg-type]
+        vocab={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
+        idf=vectorizer.idf_.astype(np.float64),
+        coef=clf.coef_.astype(np.float64),
+        intercept=clf.intercept_.astype(np.float64),
+        cues=cues,
+    )
+
+
+def training_rows(path: Path | None = None) -> list[tuple[str, IntentName]]:
+    return [(text, intent) for text, intent, _ in read_labelled(path or data_dir() / "train.jsonl")]
+
+
+def _cache_key() -> str:
+    digest = hashlib.sha256()
+    for name in ("cues.yaml", "train.jsonl"):
+        try:
+            digest.update((data_dir() / name).read_bytes())
+        except OSError:
+            digest.update(b"missing")
+    digest.update(f"{MODEL_FORMAT}|{FIT_C}".encode())
+    return digest.hexdigest()[:20]
+
+
+@lru_cache(maxsize=1)
+def load_intent_model(use_cache: bool = True) -> IntentModel:
+    """The built-in model, from the cache when its data has not changed."""
+    from assistant.paths import cache_dir
+
+    path = cache_dir() / f"intent-{_cache_key()}.npz"
+    if use_cache and path.exists():
+        try:
+            return IntentModel.load(path)
+        except Exception:  # a stale or damaged cache file is rebuilt
+            path.unlink(missing_ok=True)
+    model = fit(training_rows(), load_cues())
+    if use_cache:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            model.save(path)
+        except OSError:
+            pass  # an unwritable cache only costs the next start a refit
+    return model
+
