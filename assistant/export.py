@@ -119,7 +119,8 @@ def to_csv(data: ReportData) -> bytes:
 # --- XLSX ---------------------------------------------------------------------------------------------
 
 _SHEET_NAMES = {"gaps": ("差距清单", "Gaps"), "items": ("评分项", "Items"), "categories": ("类目", "Categories"),
-                "evidence": ("证据", "Evidence"), "consensus": ("共识", "Consensus")}  # fmt: skip
+                "evidence": ("证据", "Evidence"), "consensus": ("共识", "Consensus"), "profile": ("组织概述", "Profile"),
+                "opportunities": ("改进机会", "Opportunities")}  # fmt: skip
 _WIDTH_CAP = 60
 
 
@@ -181,6 +182,13 @@ def to_docx(data: ReportData) -> bytes:
     doc = Document()
     doc.add_heading(_title(data), level=0)
     doc.add_paragraph(_summary(data))
+    profile = data.table("profile")
+    if profile is not None:
+        doc.add_heading(profile.title, level=1)
+        for node_id, title, text in profile.rows:
+            doc.add_heading(f"{node_id} {title}", level=3)
+            for line in str(text).split("\n"):
+                doc.add_paragraph(line)
     for category in data.outline:
         doc.add_heading(f"{category.category_id} {category.title}({category.points}{'分' if lang == 'zh' else ' points'})"
                         if lang == "zh" else f"{category.category_id} {category.title} ({category.points} points)", level=1)  # fmt: skip
@@ -202,6 +210,9 @@ def to_docx(data: ReportData) -> bytes:
                     paragraph.add_run(f"  〔{source}〕" if lang == "zh" else f"  [{source}]").font.size = Pt(
                         8
                     )
+                for text in leaf.admitted:
+                    run = doc.add_paragraph().add_run(("已确认的不足:" if lang == "zh" else "Admitted gap: ") + text)
+                    run.bold = True
                 if leaf.status in ("uncovered", "partial"):
                     marker = doc.add_paragraph()
                     run = marker.add_run(f"{PENDING[lang]} {leaf.reason}")
@@ -209,10 +220,11 @@ def to_docx(data: ReportData) -> bytes:
                     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
                 elif leaf.status == "na":
                     doc.add_paragraph(leaf.reason)
-    consensus = data.table("consensus")
-    if consensus is not None:
-        doc.add_heading(consensus.title, level=1)
-        _docx_table(doc, consensus)
+    for key in ("opportunities", "consensus"):
+        table = data.table(key)
+        if table is not None:
+            doc.add_heading(table.title, level=1)
+            _docx_table(doc, table)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

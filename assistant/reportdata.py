@@ -40,6 +40,7 @@ class LeafSection:
     reason: str
     questions: tuple[str, ...]
     evidence: tuple[tuple[str, str], ...]  # (source label, text)
+    admitted: tuple[str, ...] = ()  # admitted gaps (已确认的不足), with their plans
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,23 @@ def build_report_data(interview: Interview) -> ReportData:
         "merged": pick(lang, "合并", "merged"),
     }
 
+    notes = iv.store.notes(iv.session.id)
+    plans: dict[str, list[str]] = {}
+    for n in notes:
+        if n.kind == "plan":
+            plans.setdefault(n.leaf_id, []).append(n.text)
+    admitted: dict[str, list[str]] = {}
+    opportunity_rows = []
+    for n in notes:
+        if n.kind == "absent":
+            plan = "; ".join(plans.get(n.leaf_id, []))
+            admitted.setdefault(n.leaf_id, []).append(n.text + (pick(lang, f"(计划:{plan})", f" (plan: {plan})") if plan else ""))
+            node = kb.get(n.leaf_id)
+            item = kb.item_of(n.leaf_id)
+            opportunity_rows.append(
+                (n.leaf_id, node.title.get(lang) if node else "", item.id if item else "", n.text, plan)  # type: ignore[arg-type]
+            )
+
     gap_rows = []
     for g in gaps:
         node = kb.get(g.leaf_id)
@@ -101,6 +119,8 @@ def build_report_data(interview: Interview) -> ReportData:
                 g.item_points,
                 labels[g.status],
                 g.reason,
+                "\n".join(admitted.get(g.leaf_id, ())),
+                "\n".join(f"{t}({o})" if o else t for t, o in g.todos),
                 g.question,
             )  # type: ignore[arg-type]
         )
@@ -130,7 +150,8 @@ def build_report_data(interview: Interview) -> ReportData:
     tables = [
         Table("gaps", pick(lang, "差距清单", "Gap list"),
               tuple(pick(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"), ("评分项分值", "Item points"),
-                                             ("状态", "Status"), ("原因", "Reason"), ("下一个问题", "Next question"))),
+                                             ("状态", "Status"), ("原因", "Reason"), ("已确认的不足", "Admitted gap"),
+                                             ("待核实(负责人)", "To check (owner)"), ("下一个问题", "Next question"))),
               tuple(gap_rows), status_column=4),
         Table("items", pick(lang, "评分项覆盖与得分", "Coverage and scores by item"),
               tuple(pick(lang, *p) for p in (("评分项", "Item"), ("名称", "Title"), ("分值", "Points"), ("覆盖率%", "Coverage %"),
@@ -146,6 +167,22 @@ def build_report_data(interview: Interview) -> ReportData:
                                              ("来源", "Source"), ("作者", "Author"), ("证据内容", "Evidence"))),
               tuple(evidence_rows), status_column=3),
     ]  # fmt: skip
+    if opportunity_rows:
+        tables.append(
+            Table("opportunities", pick(lang, "改进机会(自评中已确认的不足)", "Opportunities for improvement (admitted gaps)"),
+                  tuple(pick(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"),
+                                                 ("已确认的不足", "Admitted gap"), ("改进计划", "Plan"))),
+                  tuple(opportunity_rows))
+        )  # fmt: skip
+    profile = iv.profile()
+    if profile:
+        rows = []
+        for node_id, texts in sorted(profile.items(), key=lambda kv: kb.get(kv[0]).sort_key if kb.get(kv[0]) else ()):  # type: ignore[union-attr]
+            node = kb.get(node_id)
+            rows.append((node_id, node.title.get(lang) if node else "", "\n".join(texts)))  # type: ignore[arg-type]
+        tables.insert(0, Table("profile", pick(lang, "组织概述", "Organisational profile"),
+                               tuple(pick(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("内容", "What was said"))),
+                               tuple(rows)))  # fmt: skip
     consensus = consensus_table(iv)
     if consensus is not None:
         tables.append(consensus)
@@ -166,7 +203,7 @@ def build_report_data(interview: Interview) -> ReportData:
                 )  # type: ignore[arg-type]
                 leaves.append(
                     LeafSection(leaf.id, leaf.title.get(lang), status.status, labels[status.status], status.reason(lang),  # type: ignore[arg-type]
-                                questions, tuple(evidence_by_leaf.get(leaf.id, ())))
+                                questions, tuple(evidence_by_leaf.get(leaf.id, ())), tuple(admitted.get(leaf.id, ())))
                 )  # fmt: skip
             s = scores[item.id]
             item_sections.append(

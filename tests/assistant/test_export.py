@@ -25,8 +25,16 @@ ANSWERS = [
 
 
 @pytest.fixture
-def session(kb, dialogues, matcher, store):
+def session(kb, dialogues, matcher, store, monkeypatch):
+    # notes carry their creation time in the JSON report; a fixed clock keeps the golden file stable
+    monkeypatch.setattr("assistant.storage.time.time", lambda: 1_767_225_600.0)
     iv = Interview.open(store, "golden", kb, dialogues, matcher, create=True, company="华东精工")
+    iv.say("我们是一家做精密零部件的制造企业,有3个工厂、1200名员工。")  # the 组织概述 comes first
+    iv.goto("4.3.2.2.2")
+    iv.say("市场细分这块目前还是空白")
+    iv.say("计划明年由市场部牵头建立细分方法")
+    iv.goto("4.4.2.4.1")
+    iv.say("培训数据得找人力部门要")
     for leaf, text in ANSWERS:
         iv.goto(leaf)
         iv.answer(text)
@@ -41,8 +49,9 @@ def session(kb, dialogues, matcher, store):
 def test_text_formats_match_their_golden_files(session, tmp_path, fmt):
     out = export_session(session, tmp_path / f"report.{fmt}")
     golden = GOLDEN / f"report.{fmt}"
-    if UPDATE or not golden.exists():
+    if UPDATE:
         golden.write_bytes(out.read_bytes())
+    assert golden.exists(), f"{golden} is missing; generate it with ZHUOYUE_UPDATE_GOLDEN=1 and review it"
     assert out.read_bytes() == golden.read_bytes(), (
         f"{fmt} export changed; regenerate with ZHUOYUE_UPDATE_GOLDEN=1 and review"
     )
@@ -64,7 +73,7 @@ def test_xlsx_reopens_sheet_by_sheet_and_cell_by_cell(session, tmp_path):
     path = export_session(session, tmp_path / "r.xlsx")
     book = load_workbook(path)
     data = build_report_data(session)
-    assert book.sheetnames == ["差距清单", "评分项", "类目", "证据"]
+    assert book.sheetnames == ["组织概述", "差距清单", "评分项", "类目", "证据", "改进机会"]
     for sheet, table in zip(book.worksheets, data.tables, strict=True):
         assert sheet.freeze_panes == "A2"
         assert tuple(c.value for c in sheet[1]) == table.header

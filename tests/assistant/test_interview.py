@@ -24,7 +24,7 @@ def test_answer_to_opening_records_evidence_and_moves_to_first_leaf(interview):
     assert interview.coverage()["4.3.2.2.1"].status == "partial"
 
 
-def test_thin_answer_gets_a_followup_then_covers_the_leaf(interview):
+def test_thin_answer_gets_a_followup_then_covers_the_leaf_and_probes_what_is_still_missing(interview):
     interview.goto("4.3.2.2.1")
     reply = interview.answer(SEGMENTS)
     assert (reply.question.target, reply.question.role, reply.question.dimension) == (
@@ -36,6 +36,9 @@ def test_thin_answer_gets_a_followup_then_covers_the_leaf(interview):
     assert "4.3.2.2.1" in reply.attached
     assert interview.coverage()["4.3.2.2.1"].status == "covered"
     assert any(c.leaf_id == "4.3.2.2.1" and c.after == "covered" for c in reply.changes)
+    # deployment and learning were just given; an assessor goes on to integration, not back to them
+    assert (reply.question.target, reply.question.dimension) == ("4.3.2.2.1", "integration")
+    reply = interview.answer("细分结果纳入年度经营计划和销售目标,与战略规划衔接。")
     assert reply.question.target != "4.3.2.2.1"
 
 
@@ -116,9 +119,10 @@ def test_gap_list_orders_by_item_points_and_carries_questions(interview):
     assert partial and partial[0].question
 
 
-def test_value_order_asks_heaviest_item_first(kb, dialogues, matcher, store):
+def test_value_order_asks_heaviest_item_first_once_the_profile_is_skipped(kb, dialogues, matcher, store):
     iv = Interview.open(store, "value", kb, dialogues, matcher, create=True, order="value")
-    assert iv.current_question().target.startswith("4.7")
+    assert iv.current_question().target == "B.1"
+    assert iv.skip_profile().question.target.startswith("4.7")
     iv.close()
 
 
