@@ -16,6 +16,7 @@ pushed it there: the cues that fired, with the words they matched.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -174,7 +175,7 @@ def features(norm: str, hits: tuple[CueHit, ...]) -> list[str]:
             out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     words = _WORD.findall(norm)
     out.extend(f"w:{w}" for w in words)
-    out.extend(f"w:{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    out.extend(f"w:{a}_{b}" for a, b in itertools.pairwise(words))
     out.extend(f"cue:{h.cue.name}" for h in hits)
     length = len(norm)
     out.append("len:tiny" if length <= 4 else "len:short" if length <= 12 else "len:mid" if length <= 60 else "len:long")

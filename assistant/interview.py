@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from assistant.conversation import NAMED_POINT_SCORE, fill, named_clause, nav_action, owner_of, unit_words
 from assistant.coverage import (
     STATUS_ORDER,
     SYMBOL,
@@ -28,10 +29,9 @@ from assistant.coverage import (
     fraction,
     leaf_coverage,
 )
-from assistant.conversation import NAMED_POINT_SCORE, fill, named_clause, nav_action, owner_of, unit_words
 from assistant.explain import answer_question
 from assistant.i18n import pick
-from assistant.intent import Intent, IntentModel, load_intent_model
+from assistant.intent import IntentModel, load_intent_model
 from assistant.matching import ClauseMatcher, Match
 from assistant.scoring import ItemScore, ScoreError, check_percent, score_item
 from assistant.storage import SessionRow, StorageError, Store
@@ -908,7 +908,7 @@ class Interview:
         return Reply(
             "info",
             f"{SYMBOL[after[target.id].status]} " + pick(self.lang,
-                f"已把上一段回答" + (f"从 {where} " if where else "") + f"移到 {target.id} {target.title.zh} — {after[target.id].reason_zh}",
+                "已把上一段回答" + (f"从 {where} " if where else "") + f"移到 {target.id} {target.title.zh} — {after[target.id].reason_zh}",
                 "Moved the last answer" + (f" from {where}" if where else "") + f" to {target.id} {target.title.en} — {after[target.id].reason_en}"),
             self.current_question(), attached=(target.id,), changes=changes,
         )  # fmt: skip

@@ -25,13 +25,20 @@ def leaf_label(app, leaf_id: str) -> str:
     return str(tree._by_clause[leaf_id].label)
 
 
-async def start_new(pilot, company: str = "华东精工") -> None:
+async def start_new(pilot, company: str = "华东精工", *, profile: bool = False) -> None:
+    """Create a session from the start screen; unless asked for, skip the 组织概述 it opens with."""
     await pilot.pause()
     await pilot.click("#company")
     for ch in company:
         await pilot.press(ch)
     await pilot.press("enter")
     await pilot.pause()
+    if not profile:
+        app = pilot.app
+        app.query_one(AnswerInput).insert("/profile skip")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def answer(pilot, app, text: str) -> None:
@@ -41,11 +48,19 @@ async def answer(pilot, app, text: str) -> None:
     await pilot.pause()
 
 
-async def test_new_session_starts_with_an_opening_question(services):
+async def test_new_session_starts_with_the_profile_then_an_items_opening(services):
     app = build_app(services)
     async with app.run_test(size=SIZE) as pilot:
-        await start_new(pilot)
+        await start_new(pilot, profile=True)
         assert app.interview.session.name == "华东精工"
+        assert (app.interview.current_question().target, app.interview.current_question().role) == ("B.1", "opening")
+        await answer(pilot, app, "我们是做汽车零部件的,两个工厂,员工1800人。")
+        assert app.interview.profile() == {"B.1": ["我们是做汽车零部件的,两个工厂,员工1800人。"]}
+        assert app.interview.store.evidence(app.interview.session.id) == []
+        app.query_one(AnswerInput).insert("/profile skip")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert app.interview.current_question().role == "opening"
         assert app.query_one(ChatLog).query(".question")
 
@@ -154,6 +169,7 @@ async def test_coverage_mode_is_read_only(services):
     iv = Interview.open(
         services.store, "class", services.kb, services.dialogues, services.matcher, create=True
     )
+    iv.skip_profile()
     iv.answer(COMPLAINTS)
     iv.close()
     app = build_app(services, mode="coverage", session="class")

@@ -20,7 +20,8 @@ ANSWERS = [
 def test_done_when_pipe_interview_then_report(tmp_path):
     """The issue's acceptance run: a piped interview, then the JSON report."""
     db = tmp_path / "x.db"
-    script = "\n".join([*ANSWERS, "/gaps", "/quit"]) + "\n"
+    profile = "我们是一家做汽车零部件的民营企业,员工800人。"
+    script = "\n".join([profile, "/profile skip", *ANSWERS, "/gaps", "/quit"]) + "\n"
     chat = run_cli("chat", "--new", "demo", "--db", str(db), input=script)
     assert chat.returncode == 0, chat.stderr
     assert "4.3.3.2.3" in chat.stdout and "差距清单" in chat.stdout
@@ -32,6 +33,7 @@ def test_done_when_pipe_interview_then_report(tmp_path):
     gap_ids = {g["id"] for g in data["gaps"]}
     assert "4.1.2.1" in gap_ids and "4.3.3.2.3" not in gap_ids
     assert data["total_points"] == 0
+    assert data["profile"] == {"B.1": [profile]}
 
 
 def test_chat_in_english_and_unknown_command_suggestions(tmp_path):

@@ -77,7 +77,10 @@ def test_three_answers_mark_complaints_and_satisfaction_and_shrink_the_gaps(tmp_
         wait_for(session, lambda s: "卓越绩效自评助手" in s and "开始" in s)
         tmux("send-keys", "-t", session, "-l", "华东精工")
         tmux("send-keys", "-t", session, "Enter")
-        wait_for(session, lambda s: "开场" in s)
+        wait_for(session, lambda s: "组织描述" in s and "开场" in s)  # a new session opens with the 组织概述
+        tmux("send-keys", "-t", session, "-l", "/profile skip")
+        tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, lambda s: "高层领导的作用" in s and "开场" in s)
         tmux(
             "send-keys",
             "-t",
