@@ -75,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, sub=True)
 
+    p = subs.add_parser("intent", help="what kind of statement a line is (evidence, absent, question …)")
+    p.add_argument("text", nargs="*", help="the line (quote it)")
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read one line per input line on stdin, write one JSON object per line",
+    )
+    _common(p, sub=True)
+
     p = subs.add_parser("chat", help="a guided interview in the terminal (line-based chat)")
     p.add_argument("--session", metavar="NAME", help="resume this session")
     p.add_argument("--new", metavar="NAME", help="start a new session with this name")
@@ -232,6 +241,39 @@ def cmd_match(args: argparse.Namespace) -> int:
         out(f"{m.score:.2f}  {m.leaf_id}  {title}  ({m.item_id}, {kind[args.lang][m.kind]})")
         if m.terms:
             out(("      依据: " if args.lang == "zh" else "      why: ") + ", ".join(m.terms))
+    return EXIT_OK
+
+
+def cmd_intent(args: argparse.Namespace) -> int:
+    """`zhuoyue intent --jsonl`: one {"text", "intent", "clause", "why"} per input line (a stable contract)."""
+    from assistant.conversation import clause_of
+    from assistant.intent import load_intent_model
+    from assistant.matching import load_matcher
+    from knowledge.loader import load_knowledge_base
+
+    kb_path = _opt(args, "kb")
+    kb = load_knowledge_base(kb_path)
+    matcher = load_matcher(kb_path, kb=kb)
+    model = load_intent_model()
+
+    def decide(text: str) -> dict[str, object]:
+        decision = model.classify(text)
+        clause = clause_of(decision.intent, text, kb, matcher)
+        return {"text": text, "intent": decision.intent, "clause": clause, "why": decision.why(args.lang)}
+
+    if args.jsonl:
+        # bytes in, so a stray invalid byte is replaced rather than ending the run
+        for raw in sys.stdin.buffer:
+            text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            out(json.dumps(decide(text), ensure_ascii=False))
+        return EXIT_OK
+    text = " ".join(args.text)
+    if not text.strip():
+        err('error: give a line to classify, e.g. zhuoyue intent "这个要问人力资源部"')
+        return EXIT_USAGE
+    row = decide(text)
+    out(f"{row['intent']}" + (f"  → {row['clause']}" if row["clause"] else ""))
+    out(("      依据: " if args.lang == "zh" else "      why: ") + str(row["why"]))
     return EXIT_OK
 
 
@@ -461,6 +503,7 @@ COMMANDS = {
     "clauses": cmd_clauses,
     "check": cmd_check,
     "match": cmd_match,
+    "intent": cmd_intent,
     "chat": cmd_chat,
     "report": cmd_report,
     "sessions": cmd_sessions,

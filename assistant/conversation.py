@@ -56,6 +56,29 @@ def named_clause(text: str, kb: KnowledgeBase, matcher: ClauseMatcher | None) ->
     return None
 
 
+def clause_of(intent: str, text: str, kb: KnowledgeBase, matcher: ClauseMatcher | None) -> str | None:
+    """The clause an absent, question or navigate line is about, without the interview's context.
+
+    Named by id: that id. Named in words: the matched point, except that a move to
+    a topic ("先聊聊供应商") goes to its item, as an assessor would.
+    """
+    if intent not in ("absent", "question", "navigate"):
+        return None
+    named = named_clause(text, kb, matcher)
+    if named is None:
+        return None
+    return goto_target(named, kb) if intent == "navigate" else named.node_id
+
+
+def goto_target(named: ClauseRef, kb: KnowledgeBase) -> str:
+    """Where a move named this way goes: the point itself when clear, else its item."""
+    node = kb.get(named.node_id)
+    item = kb.item_of(named.node_id)
+    if named.how == "id" or item is None or (node is not None and node.kind == "profile"):
+        return named.node_id
+    return named.node_id if named.score >= NAMED_POINT_SCORE else item.id
+
+
 # "得问人力部门" → 人力部门; "check with finance" → finance
 _OWNER_ZH = re.compile(
     r"(?:问问?|找|请|让|由|等|要问|得问|去问|问一下|找一下|跟|和|向)\s*"

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from assistant.conversation import NAMED_POINT_SCORE, fill, named_clause, nav_action, owner_of, unit_words
+from assistant.conversation import fill, goto_target, named_clause, nav_action, owner_of, unit_words
 from assistant.coverage import (
     STATUS_ORDER,
     SYMBOL,
@@ -804,14 +804,7 @@ class Interview:
         if action == "todo":
             return Reply("info", todo_text(self), self.current_question())
         if action == "goto" and named is not None:
-            node = self.kb.get(named.node_id)
-            item = self.kb.item_of(named.node_id)
-            # "先聊聊供应商" names a topic, not a point: go to its item, as an assessor would
-            topic = named.how == "words" and named.score < NAMED_POINT_SCORE
-            target = item.id if topic and item is not None else named.node_id
-            if node is not None and node.kind == "profile":
-                target = node.id
-            return self.goto(target)
+            return self.goto(goto_target(named, self.kb))
         if action == "back":
             return self.back()
         return self.skip()

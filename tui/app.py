@@ -45,6 +45,7 @@ class ZhuoyueApp(App[None]):
         Binding("f5", "undo", "撤销 Undo"),
         Binding("f6", "score_current", "打分 Score"),
         Binding("f8", "export", "导出 Export"),  # f7 is the TextArea's select-all
+        Binding("f9", "move", "移到更像的条款 Move"),
         Binding("ctrl+l", "switch_lang", "中/EN"),
         Binding("ctrl+t", "toggle_theme", "主题 Theme"),
         # priority, so the tree's own arrow keys do not swallow them; check_action lets
@@ -329,6 +330,11 @@ class ZhuoyueApp(App[None]):
     def action_undo(self) -> None:
         if self.mode == "interview":
             self._run_command("/undo")
+
+    def action_move(self) -> None:
+        """The last answer reads more like another clause: move its evidence there (undo with F5)."""
+        if self.mode == "interview":
+            self._run_command("/move")
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

@@ -90,6 +90,17 @@ class Chip(Button):
         self.post_message(self.Opened(self.clause))
 
 
+INTENT_NAMES = {
+    "evidence": ("做法或结果", "evidence"),
+    "absent": ("已确认的不足", "an admitted gap"),
+    "question": ("提问", "a question"),
+    "defer": ("待核实", "a to-do"),
+    "chitchat": ("闲聊", "small talk"),
+    "navigate": ("跳转", "a move"),
+    "offtopic": ("非本单位做法", "not your own practice"),
+}
+
+
 class ChatLog(VerticalScroll):
     """The conversation: questions, answers, and the clauses each answer matched."""
 
@@ -100,6 +111,7 @@ class ChatLog(VerticalScroll):
             "opening": ("开场", "Opening"),
             "probe": ("提问", "Question"),
             "followup": ("追问", "Follow-up"),
+            "plan": ("改进计划", "Plan"),
         }[question.role]
         head = f"{pick(lang, role[0], role[1])} · {question.target} {question.title(lang)}"  # type: ignore[arg-type]
         self.mount(Static(Text(head, style="bold"), classes="question-head"))
@@ -111,8 +123,13 @@ class ChatLog(VerticalScroll):
         self.scroll_end(animate=False)
 
     def add_reply(self, reply: Reply, lang: str) -> None:
-        if reply.matches:
-            chips = [Chip(m.leaf_id, f"{m.leaf_id} {m.score:.2f}") for m in reply.matches[:6]]
+        if reply.intent and reply.intent != "evidence":
+            name = INTENT_NAMES[reply.intent]
+            self.mount(Static(Text(pick(lang, f"(理解为:{name[0]})", f"(taken as: {name[1]})"), style="dim italic"),
+                              classes="intent"))  # fmt: skip
+        if reply.recorded:
+            # what was actually credited, not the matcher's raw top ten
+            chips = [Chip(leaf_id, leaf_id if score is None else f"{leaf_id} {score:.2f}") for leaf_id, score in reply.recorded]
             self.mount(Horizontal(*chips, classes="chips"))
         if reply.message:
             self.mount(Static(Text(reply.message), classes=f"note {reply.kind}"))
@@ -200,7 +217,7 @@ class GapList(OptionList):
     _key: tuple[object, ...] = ()
 
     def show(self, gaps: list[Gap], lang: str) -> None:
-        key = (lang, *((g.leaf_id, g.status) for g in gaps))
+        key = (lang, *((g.leaf_id, g.status, g.admitted, g.todos) for g in gaps))
         if key == self._key:
             return  # rebuilding a hundred options on every answer is what makes a step slow
         self._key = key
@@ -210,6 +227,11 @@ class GapList(OptionList):
             label = Text(f"{SYMBOL[g.status]} {g.leaf_id}", style=STATUS_STYLE[g.status])
             label.append(f"  [{g.item_id} · {g.item_points}]\n", style="cyan")
             label.append(f"  {g.reason}", style="dim")
+            for text in g.admitted:
+                label.append(pick(lang, f"\n  已确认的不足:{text}", f"\n  Admitted gap: {text}"), style="yellow")
+            for text, owner in g.todos:
+                who = f"({owner})" if owner else ""
+                label.append(pick(lang, f"\n  待核实{who}:{text}", f"\n  To check{who}: {text}"), style="magenta")
             self.add_option(Option(label, id=g.leaf_id))
         if gaps:
             self.highlighted = min(keep or 0, len(gaps) - 1)
