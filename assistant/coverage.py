@@ -40,12 +40,18 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"全部|所有|各部门|各单位|各分公司|各子公司|各事业部|各车间|各班组|各层级|各级|覆盖|推广|全员|全公司|全集团|"
         r"分子公司|下属|一线|基层|层层|逐级|分解到|落实到|延伸到|各区域|各门店|各网点|各产品线|全面|普及|"
         r"全国|各地|大区|各个|每个(?:部门|车间|门店|网点|分厂|工厂|科室|项目)|都按|都要|统一|所有的|"
+        r"全体|各科室|各院区|各病区|各门店|各院系|都设有|均设有|均已|均按|均纳入|"
+        r"\d+个[\u4e00-\u9fff]{0,4}(?:科室|部门|车间|门店|分公司|子公司|工厂|院区|网点|单位|班组|基地|事业部|区域|项目部)|"
+        r"[两三四五六七八九十]个(?:工厂|院区|基地|厂区|园区|校区)|"
+        r"both (?:plants|sites|campuses|hospitals)|every (?:ward|clinic|store|school|team)|"
         r"all (?:units|departments|sites|staff|employees|plants|branches|levels)|every (?:unit|department|site|plant|branch|level)|"
         r"across|company-wide|organisation-wide|organization-wide|rolled out|roll-out|cascad|coverage|deployed|throughout"
     ),
     "learning": re.compile(
         r"评价|评估|改进|优化|完善|修订|复盘|回顾|总结|对标|借鉴|学习|调整|升级|迭代|PDCA|持续改进|纠正|"
         r"检讨|分析原因|根本原因|效果验证|有效性|审核|评审|诊断|重新|改版|改成|改为|修改|更新|换成|"
+        r"复核|改进了|新增了|增加了|增派|调整为|据此|"
+        r"as a result|so we (?:added|changed|moved|raised|introduced|revised)|"
         r"review|evaluat|assess|improv|revis|refin|lesson|benchmark|updat|adjust|pdca|learn|audit|root cause|redesign"
     ),
     "integration": re.compile(

@@ -514,7 +514,10 @@ class Interview:
             for m in others[: ATTACH_MAX_OTHERS + (1 if not attach else 0)]:
                 attach[m.leaf_id] = m.score
         before = self.coverage()
-        support = self.matcher.support(text, list(attach))
+        # the asked clause gets the whole answer (it answers that question); clauses it also
+        # touches get only the sentences about them
+        support = self.matcher.support(text, [leaf for leaf in attach if leaf != asked_leaf])
+        support[asked_leaf or ""] = text
         prev_cursor = self.cursor.to_json()
         # the answer, its evidence, the undo step and the moved cursor land in one transaction
         with self.store.transaction() as conn:
