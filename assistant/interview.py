@@ -20,7 +20,15 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from assistant.conversation import fill, goto_target, named_clause, nav_action, owner_of, unit_words
+from assistant.conversation import (
+    clause_ids,
+    fill,
+    goto_target,
+    named_clause,
+    nav_action,
+    owner_of,
+    unit_words,
+)
 from assistant.coverage import (
     STATUS_ORDER,
     SYMBOL,
@@ -665,14 +673,15 @@ class Interview:
         question = self.current_question()
         if question is not None and question.role == "plan" and kind in ("evidence", "absent", "defer"):
             reply = self._record_plan(text, author, question.target, notes)
-        elif decision.unclear and kind in ("evidence", "absent", "defer", "navigate"):
+        elif decision.unclear and kind in ("evidence", "absent", "defer", "navigate") and not self.in_profile():
             reply = self._unclear(text, author, question, notes)
-        elif kind == "evidence" or (kind == "absent" and self.in_profile()):
+        elif kind == "evidence" or (self.in_profile() and kind in ("absent", "offtopic")):
+            # in the 组织概述 a description of the organisation, its gaps or its laws is the answer
             reply = self.answer(text, author=author)
         elif kind in ("absent", "defer"):
             reply = self._note(text, author, kind, question, notes)
         elif kind == "question":
-            named = [r.node_id for r in [named_clause(text, self.kb, self.matcher)] if r is not None]
+            named = clause_ids(text, self.kb) or [r.node_id for r in [named_clause(text, self.kb, self.matcher)] if r]
             current = question.target if question else None
             reply = Reply("info", answer_question(text, self.kb, self.lang, named, current), question)
         elif kind == "navigate":
@@ -761,7 +770,7 @@ class Interview:
             self._save_cursor(conn)
         title = node.title.get(self.lang)
         if kind == "absent":
-            line = pick(self.lang, f"○ 明白。已把这一点记为 {leaf_id} {title} 的已确认不足(改进机会),不计为证据。",
+            line = pick(self.lang, f"○ 明白。已把这一点记为 {leaf_id} {title} 的已确认的不足(改进机会),不计为证据。",
                         f"○ Understood. Noted as an admitted gap on {leaf_id} {title} (an opportunity for improvement); nothing credited.")  # fmt: skip
         else:
             who = pick(self.lang, f",负责人:{owner}", f", owner: {owner}") if owner else ""
@@ -813,11 +822,12 @@ class Interview:
         return self.skip()
 
     def back(self) -> Reply:
-        """Go back to the clause asked before the current one."""
+        """Go back to the clause asked before the current one (from the steps' saved cursors)."""
         current = self.cursor.target
-        for answer in reversed(self.store.answers(self.session.id)):
-            if answer.asked and answer.asked != current and answer.asked in self.kb:
-                return self.goto(answer.asked)
+        for cursor in self.store.recent_cursors(self.session.id):
+            target = cursor.get("target")
+            if isinstance(target, str) and target != current and target in self.kb:
+                return self.goto(target)
         return Reply("info", pick(self.lang, "前面没有别的问题了。", "There is no earlier question."), self.current_question())
 
     # --- the organisational profile (组织概述) ----------------------------------------------------

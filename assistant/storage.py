@@ -429,6 +429,18 @@ class Store:
             out.setdefault(r["item_id"], {})[r["author"]] = r["percent"]
         return out
 
+    def recent_cursors(self, session_id: int, limit: int = 50) -> list[dict[str, Any]]:
+        """Where the interview stood before each of its latest steps, newest first."""
+        rows = self.conn.execute(
+            "SELECT payload FROM steps WHERE session_id = ? ORDER BY id DESC LIMIT ?", (session_id, limit)
+        ).fetchall()
+        out = []
+        for row in rows:
+            payload = json.loads(row["payload"])
+            if isinstance(payload, dict) and isinstance(payload.get("cursor"), dict):
+                out.append(payload["cursor"])
+        return out
+
     def last_step(self, session_id: int) -> tuple[int, str, dict[str, Any]] | None:
         row = self.conn.execute(
             "SELECT id, action, payload FROM steps WHERE session_id = ? ORDER BY id DESC LIMIT 1",

@@ -97,3 +97,28 @@ def test_help_does_not_import_textual_or_sklearn():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_intent_jsonl_prints_text_intent_clause_and_why_per_line():
+    lines = ["我们还没有对投诉做过汇总分析", "先聊聊供应商", "4.3.2和4.3.3有什么区别", "培训数据得找人力部门要", "你好"]
+    result = run_cli("intent", "--jsonl", input="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == lines
+    assert all(set(r) == {"text", "intent", "clause", "why"} for r in rows)
+    assert [r["intent"] for r in rows] == ["absent", "navigate", "question", "defer", "chitchat"]
+    assert rows[0]["clause"].startswith("4.3.3") and rows[1]["clause"] == "4.4.7" and rows[2]["clause"] == "4.3.2"
+    assert rows[3]["clause"] is None and rows[4]["clause"] is None
+    assert "还没" in rows[0]["why"]
+
+
+def test_intent_jsonl_survives_invalid_utf8():
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "intent", "--jsonl"],
+        input=b"\xff\xfe\xfa broken\n",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert json.loads(result.stdout.decode())["intent"] in ("evidence", "absent", "question", "defer", "chitchat", "navigate", "offtopic")

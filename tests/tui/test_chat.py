@@ -36,6 +36,39 @@ def test_done_when_pipe_interview_then_report(tmp_path):
     assert data["profile"] == {"B.1": [profile]}
 
 
+def test_chat_over_a_pipe_acts_on_each_intent_and_credits_only_evidence(tmp_path):
+    db = tmp_path / "intents.db"
+    script = [
+        "我们是一家三甲医院,两个院区,职工3400人。",  # the 组织概述 opening
+        "/profile skip",
+        "/goto 4.3.3.2.3",
+        "我们还没有对投诉做过汇总分析",  # absent → a note, and the plan question
+        "没有",  # no plan
+        "/goto 4.3.2.2.1",
+        "这一条到底要写些什么?",  # question
+        "培训数据得找人力部门要",  # defer, owner 人力部门
+        "你叫什么名字",  # chitchat
+        "《产品质量法》规定生产者应当对其生产的产品质量负责",  # offtopic
+        "回到投诉处理那题",  # navigate
+        "/todo",
+        "/quit",
+    ]
+    chat = run_cli("chat", "--new", "h", "--db", str(db), input="\n".join(script) + "\n")
+    assert chat.returncode == 0, chat.stderr
+    out = chat.stdout
+    assert "已确认的不足" in out and "改进计划" in out
+    assert "好的证据会说明" in out or "例如" in out
+    assert "负责人:人力部门" in out and "待核实(1 项)" in out
+    assert "[4.3.3.2.3 顾客投诉处理" in out.split("回到投诉处理那题")[-1] or "转到 4.3.3.2.3" in out
+    report = json.loads(run_cli("report", "h", "--db", str(db), "--format", "json").stdout)
+    assert all(leaf["evidence"] == [] for leaf in report["leaves"])
+    assert all(leaf["status"] == "uncovered" for leaf in report["leaves"])
+    notes = {leaf["id"]: leaf["notes"] for leaf in report["leaves"] if leaf["notes"]}
+    assert notes["4.3.3.2.3"][0]["kind"] == "absent"
+    assert any(n["kind"] == "defer" and n["owner"] == "人力部门" for ns in notes.values() for n in ns)
+    assert report["profile"] == {"B.1": ["我们是一家三甲医院,两个院区,职工3400人。"]}
+
+
 def test_chat_in_english_and_unknown_command_suggestions(tmp_path):
     db = tmp_path / "en.db"
     result = run_cli(
