@@ -11,8 +11,9 @@ Sets:
 - dev2: tests/data/intent_dev2.jsonl, a second independent writer's set. It was the first
   held-out set; once its errors had been looked at it could no longer be held out, so it
   became a second dev set and a third writer wrote a fresh held-out set;
-- dev3: tests/data/intent_dev3.jsonl, the third writer's set, retired from held-out the same way;
-- held-out: bench/data/intent_holdout.jsonl, a fourth independent writer; only reported.
+- dev3, dev4: tests/data/intent_dev3.jsonl and intent_dev4.jsonl, the third and fourth
+  writers' sets, retired from held-out the same way;
+- held-out: bench/data/intent_holdout.jsonl, a fifth independent writer; only reported.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from assistant.intent import INTENTS, fit, load_cues, load_intent_model, read_la
 DEV = ROOT / "tests" / "data" / "intent_dev.jsonl"
 DEV2 = ROOT / "tests" / "data" / "intent_dev2.jsonl"
 DEV3 = ROOT / "tests" / "data" / "intent_dev3.jsonl"
+DEV4 = ROOT / "tests" / "data" / "intent_dev4.jsonl"
 HELDOUT = ROOT / "bench" / "data" / "intent_holdout.jsonl"
 
 
@@ -94,7 +96,7 @@ def engine_check(lines: list[tuple[str, str, str | None]]) -> tuple[int, int, li
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--errors", choices=("dev", "dev2", "dev3", "train"), help="list this set's mistakes")
+    ap.add_argument("--errors", choices=("dev", "dev2", "dev3", "dev4", "train"), help="list this set's mistakes")
     ap.add_argument("--no-engine", action="store_true", help="skip the engine check")
     args = ap.parse_args()
 
@@ -104,14 +106,15 @@ def main() -> int:
     table("train (5-fold cross-validation)", [r[1] for r in rows], cv)
 
     sets = (("dev (independent writer 1)", DEV), ("dev2 (independent writer 2)", DEV2),
-            ("dev3 (independent writer 3)", DEV3), ("held-out (independent writer 4)", HELDOUT))  # fmt: skip
+            ("dev3 (independent writer 3)", DEV3), ("dev4 (independent writer 4)", DEV4),
+            ("held-out (independent writer 5)", HELDOUT))  # fmt: skip
     for name, path in sets:
         data = read_labelled(path)
         pred = [model.classify(t) for t, _, _ in data]
         table(name, [g for _, g, _ in data], [p.intent for p in pred])
         unclear = sum(p.unclear for p in pred)
         print(f"  unclear (engine asks instead of acting): {unclear}")
-        if (args.errors, path) in (("dev", DEV), ("dev2", DEV2), ("dev3", DEV3)):
+        if (args.errors, path) in (("dev", DEV), ("dev2", DEV2), ("dev3", DEV3), ("dev4", DEV4)):
             for (text, gold, _), p in zip(data, pred, strict=True):
                 if p.intent != gold:
                     print(f"    {gold:>9} → {p.intent:<9} {p.why('en')}  | {text}")
@@ -120,7 +123,7 @@ def main() -> int:
             if p != gold:
                 print(f"    {gold:>9} → {p:<9} | {text}")
 
-    texts = [t for path in (DEV, DEV2, DEV3, HELDOUT) for t, _, _ in read_labelled(path)]
+    texts = [t for path in (DEV, DEV2, DEV3, DEV4, HELDOUT) for t, _, _ in read_labelled(path)]
     times = []
     for text in texts * 3:
         t0 = time.perf_counter()
@@ -130,7 +133,7 @@ def main() -> int:
     print(f"\nlatency per line: p50 {statistics.median(times):.2f} ms, p95 {times[int(0.95 * len(times))]:.2f} ms")
 
     if not args.no_engine:
-        for name, path in (("dev", DEV), ("dev2", DEV2), ("dev3", DEV3), ("held-out", HELDOUT)):
+        for name, path in (("dev", DEV), ("dev2", DEV2), ("dev3", DEV3), ("dev4", DEV4), ("held-out", HELDOUT)):
             total, bad, examples = engine_check(read_labelled(path))
             print(f"engine, {name}: {bad} of {total} non-evidence lines credited a clause")
             if path != HELDOUT:  # held-out mistakes are counted, never read for tuning
