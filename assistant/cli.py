@@ -249,6 +249,7 @@ def cmd_intent(args: argparse.Namespace) -> int:
     from assistant.conversation import clause_of
     from assistant.intent import load_intent_model
     from assistant.matching import load_matcher
+    from assistant.textnorm import decode_line
     from knowledge.loader import load_knowledge_base
 
     kb_path = _opt(args, "kb")
@@ -264,7 +265,7 @@ def cmd_intent(args: argparse.Namespace) -> int:
     if args.jsonl:
         # bytes in, so a stray invalid byte is replaced rather than ending the run
         for raw in sys.stdin.buffer:
-            text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            text = decode_line(raw).rstrip("\r\n")
             out(json.dumps(decide(text), ensure_ascii=False))
         return EXIT_OK
     text = " ".join(args.text)

@@ -22,7 +22,9 @@ MAX_QUERY_CHARS = 20_000
 ANALYZERS = ("char", "word", "union")
 DEFAULT_ANALYZER = "char"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# control characters, zero-width marks, and lone surrogates (what invalid bytes on a
+# pipe decode to with surrogateescape); none of them belongs in an answer
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[.])\s+(?=[A-Z])")
@@ -67,6 +69,16 @@ def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+def decode_line(raw: bytes) -> str:
+    """A line of piped input: UTF-8, else GB18030 (a GBK answers file), else UTF-8 with replacements."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
 
 
 def clean(text: str) -> str:

@@ -21,6 +21,7 @@ from prompt_toolkit.history import FileHistory, InMemoryHistory
 
 from assistant import commands
 from assistant.interview import Interview, InterviewError, Question, Reply
+from assistant.textnorm import decode_line
 from knowledge.base import KnowledgeBase
 
 
@@ -150,7 +151,10 @@ def run_chat(interview: Interview, *, stdin: TextIO | None = None, history: Path
     chat.greet()
     try:
         if not stdin.isatty():
-            chat.run_lines(stdin)
+            # bytes, decoded line by line: a GBK answers file or a stray invalid byte
+            # costs that line's characters, never the lines after it
+            buffer = getattr(stdin, "buffer", None)
+            chat.run_lines(decode_line(raw) for raw in buffer) if buffer is not None else chat.run_lines(stdin)
         else:
             _interactive(chat, history)
     except KeyboardInterrupt:

@@ -145,3 +145,26 @@ def test_headless_repl_over_pipe_input(interview):
     text = out.getvalue()
     assert "4.3.3.2.3" in text and "总分" in text
     assert len(interview.answers()) == 1
+
+
+def test_chat_reads_a_gbk_answers_file_and_survives_invalid_bytes(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    db = tmp_path / "gbk.db"
+    data = (
+        b"\xff\xfe\xfa\n"
+        + b"/profile skip\n"
+        + "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析。\n".encode("gbk")
+        + b"/quit\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "chat", "--new", "g", "--db", str(db)],
+        input=data, capture_output=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr.decode()
+    report = json.loads(run_cli("report", "g", "--db", str(db), "--format", "json").stdout)
+    texts = [e["text"] for leaf in report["leaves"] for e in leaf["evidence"]]
+    assert any("投诉由客服中心统一受理" in t for t in texts)
