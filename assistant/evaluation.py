@@ -6,11 +6,11 @@ null for off-topic text, which must get no match at all.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.files import read_jsonl
 from assistant.matching import ClauseMatcher, Match
 
 
@@ -59,13 +59,7 @@ class Scores:
 
 def read_labelled(path: Path) -> list[Labelled]:
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+    for _, raw in read_jsonl(path):
         rows.append(
             Labelled(
                 raw["text"], raw.get("leaf"), raw.get("item"), raw.get("lang", "zh"), raw.get("style", "")

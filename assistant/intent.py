@@ -141,18 +141,14 @@ def load_cues(path: Path | None = None) -> tuple[Cue, ...]:
 
 def read_labelled(path: Path) -> list[tuple[str, IntentName, str | None]]:
     """(text, intent, clause) from a JSONL file of {"text", "intent", "clause"}."""
+    from assistant.files import read_jsonl
+
     out: list[tuple[str, IntentName, str | None]] = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IntentError(f"{path}: cannot read ({exc})") from exc
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IntentError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+        rows = list(read_jsonl(path))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise IntentError(f"cannot read the labelled lines: {exc}") from exc
+    for n, row in rows:
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("intent") not in INTENTS:
             raise IntentError(f"{path}:{n}: needs a 'text' string and an 'intent' from {', '.join(INTENTS)}")
         clause = row.get("clause")
