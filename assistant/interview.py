@@ -5,30 +5,26 @@ immutable `Reply` values: the text to show, the clauses an answer matched and
 the evidence it recorded, coverage changes, and the next question. Front ends
 only render replies.
 
-Flow: ask a leaf's probe (after the item's opening question when entering an
-item) → record the answer, match it, attach it to the asked leaf when relevant
-and to other strongly matched leaves → if the asked leaf is still thin on a
-scoring dimension, ask one follow-up along 方法-展开-学习 (process) or
-水平-趋势-对比 (results), at most two per leaf → otherwise move to the next
-leaf in the chosen order.
+Flow: a new whole-standard session starts with the 组织概述 → then ask a
+leaf's probe (after the item's opening question when entering an item) →
+record the answer, match it, attach it to the asked leaf when relevant and to
+other leaves that match on their own merit → probe the dimension an assessor
+would ask about next along 方法-展开-学习-整合 (process) or 水平-趋势-对比
+(results), never one the answer has just given, at most three per leaf →
+otherwise move to the next leaf in the chosen order.
+
+Lines that are not evidence (admitted gaps, to-dos, questions, moves, small
+talk) are handled by the turns in `assistant.turns`, which `say` dispatches to;
+the values handed to the front ends are in `assistant.replies`.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any
 
-from assistant.conversation import (
-    clause_ids,
-    fill,
-    goto_target,
-    named_clause,
-    nav_action,
-    owner_of,
-    unit_words,
-)
+from assistant.conversation import fill, unit_words
 from assistant.coverage import (
     STATUS_ORDER,
     SYMBOL,
@@ -37,16 +33,16 @@ from assistant.coverage import (
     fraction,
     leaf_coverage,
 )
-from assistant.explain import answer_question
 from assistant.i18n import pick
-from assistant.intent import IntentModel, load_intent_model
-from assistant.matching import ClauseMatcher, Match
-from assistant.scoring import ItemScore, ScoreError, check_percent, score_item
+from assistant.intent import IntentModel
+from assistant.matching import ClauseMatcher
+from assistant.replies import CoverageChange, Cursor, Gap, InterviewError, ItemSummary, Question, Reply
+from assistant.scoring import ScoreError, check_percent, score_item
 from assistant.storage import SessionRow, StorageError, Store
 from assistant.textnorm import clean
+from assistant.turns import ConversationTurns
 from dialogues.loader import Dialogues
 from knowledge.base import KnowledgeBase
-from knowledge.errors import UserError
 from knowledge.models import Lang, Node
 
 #: Longest answer kept; a longer paste is cut and the user is told.
@@ -69,105 +65,7 @@ ORDERS = ("standard", "value")
 FRAMEWORK = "GB/T 19580-2012"
 
 
-class InterviewError(UserError, ValueError):
-    """A command the engine cannot carry out (unknown id, bad score …); nothing changed."""
-
-
-@dataclass(frozen=True)
-class Question:
-    """What the assistant asks next."""
-
-    target: str
-    role: Literal["opening", "probe", "followup", "plan"]
-    dimension: str | None
-    zh: str
-    en: str
-    title_zh: str
-    title_en: str
-
-    def text(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
-
-    def title(self, lang: Lang) -> str:
-        return self.title_zh if lang == "zh" else self.title_en
-
-
-@dataclass(frozen=True)
-class CoverageChange:
-    leaf_id: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    """Everything a front end needs to show after one step."""
-
-    kind: Literal["answer", "info", "error", "done"]
-    message: str
-    question: Question | None = None
-    matches: tuple[Match, ...] = ()
-    attached: tuple[str, ...] = ()
-    changes: tuple[CoverageChange, ...] = ()
-    #: what the intent step took the line for, and why ("" for commands)
-    intent: str = ""
-    why: str = ""
-    #: the match score of each clause the answer was recorded for (what was credited, not the top 10)
-    recorded: tuple[tuple[str, float | None], ...] = ()
-    #: the clause the answer reads more like, when it was not recorded for it (/move)
-    suggest_move: str | None = None
-
-
-@dataclass(frozen=True)
-class Gap:
-    leaf_id: str
-    item_id: str
-    item_points: int
-    status: str
-    reason: str
-    question: str
-    #: admitted gaps (已确认的不足) and open to-dos (待核实) on the leaf
-    admitted: tuple[str, ...] = ()
-    todos: tuple[tuple[str, str], ...] = ()  # (text, owner)
-
-
-@dataclass(frozen=True)
-class ItemSummary:
-    item: Node
-    coverage: float | None
-    statuses: dict[str, int]
-    score: ItemScore
-
-
-@dataclass
-class Cursor:
-    """Where the interview stands; stored as JSON with the session."""
-
-    target: str | None = None
-    role: str = "probe"
-    dimension: str | None = None
-    followups: dict[str, int] = field(default_factory=dict)
-    probes: dict[str, int] = field(default_factory=dict)
-    opened: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    asked_dims: dict[str, list[str]] = field(default_factory=dict)
-    #: the question an admitted gap interrupted: [target, role], taken up again after its plan
-    resume: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Cursor:
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "target": self.target, "role": self.role, "dimension": self.dimension,
-            "followups": self.followups, "probes": self.probes, "opened": self.opened, "skipped": self.skipped,
-            "asked_dims": self.asked_dims, "resume": self.resume,
-        }  # fmt: skip
-
-
-class Interview:
+class Interview(ConversationTurns):
     """One open assessment session."""
 
     def __init__(
@@ -646,278 +544,6 @@ class Interview:
             return self._advance(save=False, after=item_id)
         c.target, c.role, c.dimension = first, "probe", None
         return self._build_question(first, "probe", None)
-
-    # --- the conversation: what each kind of line does ----------------------------------------------
-
-    @property
-    def intents(self) -> IntentModel:
-        if self._intents is None:
-            self._intents = load_intent_model()
-        return self._intents
-
-    def say(self, raw: str, *, author: str = "") -> Reply:
-        """Whatever the user typed that is not a slash command: classify it, then act on its intent.
-
-        Only evidence is matched and credited. An admitted gap or a to-do is kept as a
-        note on its clause; a question is answered from the knowledge base; a move is
-        made; small talk and quoted material get a short reply. A line whose intent is
-        unclear is kept, uncredited, and the assistant asks what it was.
-        """
-        self._writable()
-        text, notes = self._clean_input(raw)
-        if not text:
-            return self._empty()
-        decision = self.intents.classify(text)
-        kind = decision.intent
-        why = decision.why(self.lang)
-        question = self.current_question()
-        if question is not None and question.role == "plan" and kind in ("evidence", "absent", "defer"):
-            reply = self._record_plan(text, author, question.target, notes)
-        elif decision.unclear and kind in ("evidence", "absent", "defer", "navigate") and not self.in_profile():
-            reply = self._unclear(text, author, question, notes)
-        elif kind == "evidence" or (self.in_profile() and kind in ("absent", "offtopic")):
-            # in the 组织概述 a description of the organisation, its gaps or its laws is the answer
-            reply = self.answer(text, author=author)
-        elif kind in ("absent", "defer"):
-            reply = self._note(text, author, kind, question, notes)
-        elif kind == "question":
-            named = clause_ids(text, self.kb) or [r.node_id for r in [named_clause(text, self.kb, self.matcher)] if r]
-            current = question.target if question else None
-            reply = Reply("info", answer_question(text, self.kb, self.lang, named, current), question)
-        elif kind == "navigate":
-            reply = self._navigate(text)
-        else:
-            reply = Reply("info", self._small_talk(kind), question)
-        return replace(reply, intent=kind, why=why)
-
-    def _small_talk(self, kind: str) -> str:
-        if kind == "offtopic":
-            return pick(self.lang, "这段像是法规、通知或理论介绍,不是贵单位自己的做法,所以没有记为证据。请说说你们实际是怎么做的。",
-                        "That reads like a regulation, a notice or textbook material rather than your own practice, so it is not recorded. Tell me what your organisation actually does.")  # fmt: skip
-        return pick(self.lang, "好的 :) 我们接着来。", "Sure :) Let's carry on.")
-
-    def _unclear(self, text: str, author: str, question: Question | None, notes: list[str]) -> Reply:
-        """Keep the line uncredited and ask what it was; /assign can still make it evidence."""
-        with self.store.transaction() as conn:
-            answer_id = self.store.add_answer(
-                self.session.id, question.target if question else None,
-                question.text(self.lang) if question else "", text, author,
-            )  # fmt: skip
-            self._step(conn, "answer", {"answer_id": answer_id, "cursor": self.cursor.to_json()})
-        lines = [*notes, pick(self.lang,
-            "这是在说贵单位目前的做法吗?如果是,请具体说说由谁、怎么做、多久一次;如果还没有做,直接说“还没有”。"
-            "这段话已保存但没有记为证据,也可以用 /assign 条款号 把它记为证据。",
-            "Is this about what your organisation does today? If so, say who does what, how and how often; "
-            "if it is not done yet, just say so. The line is kept but not credited; /assign ID makes it evidence.")]  # fmt: skip
-        return Reply("info", "\n".join(lines), question)
-
-    def _note_target(self, text: str, question: Question | None) -> str | None:
-        """The clause an admitted gap or a to-do is about: the one named, else the one asked."""
-        named = named_clause(text, self.kb, self.matcher)
-        asked = question.target if question else None
-        asked_node = self.kb.get(asked) if asked else None
-        asked_item = self.kb.item_of(asked) if asked else None
-        if named is not None:
-            node = self.kb.get(named.node_id)
-            assert node is not None
-            if named.how == "id" or asked_node is None or asked_node.kind == "profile":
-                if node.is_leaf or node.kind == "profile":
-                    return node.id
-                under = [x.id for x in self.kb.leaves_under(node.id) if self._in_scope(x.id)]
-                return asked if asked in under else (under[0] if under else None)
-            named_item = self.kb.item_of(node.id)
-            if asked_node.level == "item" and named_item is not None and named_item.id == asked_node.id:
-                return node.id  # an opening answered with a gap about one of its points
-            if named_item is not None and asked_item is not None and named_item.id != asked_item.id:
-                return node.id  # a gap about a clause elsewhere, named in words
-        if asked_node is None:
-            return None
-        if asked_node.is_leaf:
-            return asked_node.id
-        under = [x.id for x in self.kb.leaves_under(asked_node.id) if self._in_scope(x.id)]
-        return under[0] if under else None
-
-    def _note(self, text: str, author: str, kind: str, question: Question | None, notes: list[str]) -> Reply:
-        """An admitted gap (absent) or a to-do (defer): noted on its clause, nothing credited."""
-        owner = owner_of(text) if kind == "defer" else ""
-        # "得问人力部门" names who to ask, not the clause: the owner's words must not pick it
-        leaf_id = self._note_target(text.replace(owner, " ") if owner else text, question)
-        if leaf_id is None:
-            return Reply("info", pick(self.lang, "这是关于哪一条的?可以先用 /goto 条款号 转过去再说。",
-                                      "Which clause is this about? /goto ID first, then say it again."), question)  # fmt: skip
-        node = self.kb.get(leaf_id)
-        assert node is not None
-        prev = self.cursor.to_json()
-        c = self.cursor
-        with self.store.transaction() as conn:
-            answer_id = self.store.add_answer(
-                self.session.id, question.target if question else None,
-                question.text(self.lang) if question else "", text, author,
-            )  # fmt: skip
-            self.store.add_note(self.session.id, answer_id, leaf_id, kind, text, owner)
-            if question is not None and question.role == "opening":
-                c.opened = [*c.opened, question.target]
-            if node.kind != "profile" and leaf_id not in c.skipped:
-                c.skipped = [*c.skipped, leaf_id]
-            asked = (question.target, question.role) if question else ("", "probe")
-            if kind == "absent" and node.kind != "profile":
-                c.resume = list(asked)
-                c.target, c.role, c.dimension = leaf_id, "plan", None
-                next_q: Question | None = self._build_question(leaf_id, "plan", None)
-            else:
-                next_q = self._continue_from(*asked)
-            self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev})
-            self._save_cursor(conn)
-        title = node.title.get(self.lang)
-        if kind == "absent":
-            line = pick(self.lang, f"○ 明白。已把这一点记为 {leaf_id} {title} 的已确认的不足(改进机会),不计为证据。",
-                        f"○ Understood. Noted as an admitted gap on {leaf_id} {title} (an opportunity for improvement); nothing credited.")  # fmt: skip
-        else:
-            who = pick(self.lang, f",负责人:{owner}", f", owner: {owner}") if owner else ""
-            line = pick(self.lang, f"好的,已记为 {leaf_id} {title} 的待核实事项{who}。/todo 查看待办,之后回答这一条就会关闭它。",
-                        f"OK, noted as a to-do on {leaf_id} {title}{who}. /todo lists them; answering the clause later closes it.")  # fmt: skip
-        return Reply("info" if next_q else "done", "\n".join([*notes, line]), next_q)
-
-    def _record_plan(self, text: str, author: str, leaf_id: str, notes: list[str]) -> Reply:
-        """The answer to "is there a plan?" after an admitted gap; a bare "no" just moves on."""
-        decision = self.intents.classify(text)
-        bare_no = decision.intent == "absent" and len(text) <= 12
-        prev = self.cursor.to_json()
-        with self.store.transaction() as conn:
-            answer_id = self.store.add_answer(self.session.id, leaf_id, "plan", text, author)
-            if not bare_no:
-                self.store.add_note(self.session.id, answer_id, leaf_id, "plan", text)
-            next_q = self._continue_from(*(self.cursor.resume or [leaf_id, "probe"]))
-            self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev})
-            self._save_cursor(conn)
-        line = (pick(self.lang, "好的,没有计划也如实记下了,我们继续。", "Fine, no plan yet; noted. Let's go on.") if bare_no
-                else pick(self.lang, f"已把改进计划记在 {leaf_id} 的不足下面,导出差距清单时会一并列出。",
-                          f"The plan is noted under the gap on {leaf_id} and will appear in the exported gap list."))  # fmt: skip
-        return Reply("info" if next_q else "done", "\n".join([*notes, line]), next_q)
-
-    def _continue_from(self, target: str, role: str) -> Question | None:
-        """Move on from the question that was asked (after a gap, a to-do or a plan), as /next would."""
-        c = self.cursor
-        c.resume = []
-        node = self.kb.get(target) if target else None
-        if node is not None and node.kind == "profile":
-            return self._advance_profile(after=target)
-        if role == "opening" and node is not None:
-            return self._enter_item(target, self.coverage())
-        return self._advance(save=False, after=target or None)
-
-    def _navigate(self, text: str) -> Reply:
-        from assistant.views import gaps_text, todo_text  # views render engine state; imported on use
-
-        named = named_clause(text, self.kb, self.matcher)
-        action = nav_action(text, named)
-        if action == "gaps":
-            return Reply("info", gaps_text(self, limit=12), self.current_question())
-        if action == "todo":
-            return Reply("info", todo_text(self), self.current_question())
-        if action == "goto" and named is not None:
-            return self.goto(goto_target(named, self.kb))
-        if action == "back":
-            return self.back()
-        return self.skip()
-
-    def back(self) -> Reply:
-        """Go back to the clause asked before the current one (from the steps' saved cursors)."""
-        current = self.cursor.target
-        for cursor in self.store.recent_cursors(self.session.id):
-            target = cursor.get("target")
-            if isinstance(target, str) and target != current and target in self.kb:
-                return self.goto(target)
-        return Reply("info", pick(self.lang, "前面没有别的问题了。", "There is no earlier question."), self.current_question())
-
-    # --- the organisational profile (组织概述) ----------------------------------------------------
-
-    def _record_profile(self, text: str, author: str, question: Question, notes: list[str]) -> Reply:
-        """A 组织概述 answer: kept as the session's profile (not scored), then the next profile point."""
-        prev = self.cursor.to_json()
-        with self.store.transaction() as conn:
-            answer_id = self.store.add_answer(self.session.id, question.target, question.text(self.lang), text, author)
-            self.store.add_note(self.session.id, answer_id, question.target, "profile", text)
-            next_q = self._advance_profile(after=question.target)
-            self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev})
-            self._save_cursor(conn)
-        self._units = None  # the profile may name the organisation's units
-        node = self.kb.get(question.target)
-        title = node.title.get(self.lang) if node else question.target
-        line = pick(self.lang, f"已记入组织概述:{question.target} {title}。", f"Added to the organisational profile: {question.target} {title}.")
-        return Reply("answer" if next_q else "done", "\n".join([*notes, line]), next_q)
-
-    def _advance_profile(self, *, after: str | None) -> Question | None:
-        """The next 组织概述 point after `after`; past the last, the scored interview begins."""
-        c = self.cursor
-        ids = [leaf.id for leaf in self._profile_leaves]
-        position = ids.index(after) + 1 if after in ids else 0
-        if position < len(ids):
-            c.target, c.role, c.dimension = ids[position], "probe", None
-            return self._build_question(ids[position], "probe", None)
-        c.target, c.role, c.dimension = None, "probe", None
-        return self._advance(save=False, after=None)
-
-    def skip_profile(self) -> Reply:
-        """Leave the 组织概述 (or skip it) and start on the scored clauses."""
-        self._writable()
-        prev = self.cursor.to_json()
-        c = self.cursor
-        c.target, c.role, c.dimension = None, "probe", None
-        with self.store.transaction() as conn:
-            q = self._advance(save=False, after=None)
-            self._step(conn, "move", {"cursor": prev})
-            self._save_cursor(conn)
-        return Reply("info", pick(self.lang, "好的,跳过组织概述,开始评价条款。随时可用 /profile 回来补充。",
-                                  "Skipping the organisational profile; on to the scored clauses. /profile returns to it."), q)  # fmt: skip
-
-    def start_profile(self) -> Reply:
-        """Go to the 组织概述 (its opening when nothing is recorded yet, else its first point)."""
-        first = "B.1" if not self.profile() and "B.1" in self.dialogues.openings else self._profile_leaves[0].id
-        return self.goto(first)
-
-    def move(self, ref: str | None = None) -> Reply:
-        """Move the last answer's evidence from the clause asked to the one it reads like (or to ref)."""
-        self._writable()
-        answers = self.store.answers(self.session.id)
-        if not answers:
-            raise InterviewError(pick(self.lang, "还没有回答可以移动", "there is no answer to move yet"))
-        last = answers[-1]
-        if ref:
-            target = self._leaf(ref)
-        else:
-            best = self.matcher.match(last.text, top=3, explain=False)
-            choice = next((m.leaf_id for m in best if m.leaf_id != last.asked), None)
-            if choice is None:
-                raise InterviewError(pick(self.lang, "上一段回答没有更合适的条款;用 /move 条款号 指定",
-                                          "no better clause for the last answer; name one: /move ID"))  # fmt: skip
-            target = self.kb.get(choice)  # type: ignore[assignment]
-        assert target is not None
-        rows = [e for e in self.store.evidence(self.session.id) if e.answer_id == last.id]
-        if any(e.leaf_id == target.id for e in rows):
-            raise InterviewError(pick(self.lang, f"上一段回答已经是 {target.id} 的证据", f"the last answer is already evidence for {target.id}"))
-        moved = [e for e in rows if e.leaf_id == last.asked]
-        cov = self.coverage()
-        before = {target.id: cov[target.id].status, **{e.leaf_id: cov[e.leaf_id].status for e in moved}}
-        with self.store.transaction() as conn:
-            conn.executemany("UPDATE evidence SET active = 0 WHERE id = ?", [(e.id,) for e in moved])
-            cur = conn.execute(
-                "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
-                " VALUES (?, ?, ?, ?, NULL, 'assigned', ?, ?)",
-                (self.session.id, last.id, target.id, last.text, last.author, time.time()),
-            )
-            self.store.close_todos(self.session.id, [target.id], last.id)
-            self._step(conn, "relink", {"evidence_id": cur.lastrowid, "evidence_ids": [e.id for e in moved]})
-        after = self.coverage()
-        changes = tuple(CoverageChange(k, v, after[k].status) for k, v in before.items() if after[k].status != v)
-        where = "、".join(e.leaf_id for e in moved)
-        return Reply(
-            "info",
-            f"{SYMBOL[after[target.id].status]} " + pick(self.lang,
-                "已把上一段回答" + (f"从 {where} " if where else "") + f"移到 {target.id} {target.title.zh} — {after[target.id].reason_zh}",
-                "Moved the last answer" + (f" from {where}" if where else "") + f" to {target.id} {target.title.en} — {after[target.id].reason_en}"),
-            self.current_question(), attached=(target.id,), changes=changes,
-        )  # fmt: skip
 
     def skip(self) -> Reply:
         """Leave the current leaf for now and go to the next one (the next profile point in the 组织概述)."""
