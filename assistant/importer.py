@@ -194,24 +194,13 @@ def import_draft(
     now = time.time()
     if any(s.name == session_name for s in store.sessions()):
         raise DraftError(f"a session named {session_name!r} already exists; choose another with --session")
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO sessions (name, company, framework, created, updated) VALUES (?, ?, ?, ?, ?)",
-            (session_name, session_name, FRAMEWORK, now, now),
-        )
-        sid = cur.lastrowid
+    with store.transaction():
+        sid = store.new_session(session_name, company=session_name, framework=FRAMEWORK, created=now)
         evidence = 0
         for asked, text, targets in rows:
-            answer = conn.execute(
-                "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
-                (sid, asked, path.name, text, "", now),
-            ).lastrowid
+            answer = store.add_answer(sid, asked, path.name, text, "")
             for leaf_id, score in targets:
-                conn.execute(
-                    "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
-                    " VALUES (?, ?, ?, ?, ?, 'import', '', ?)",
-                    (sid, answer, leaf_id, text, score, now),
-                )
+                store.add_evidence(sid, answer, leaf_id, text, score, "import", created=now)
                 evidence += 1
     return ImportResult(store.session(session_name), len(rows), headings, evidence)
 

@@ -20,8 +20,6 @@ the values handed to the front ends are in `assistant.replies`.
 
 from __future__ import annotations
 
-import json
-import time
 from typing import Any
 
 from assistant.conversation import fill, unit_words
@@ -343,21 +341,17 @@ class Interview(ConversationTurns):
         return self._build_question(c.target, c.role, c.dimension)
 
     def _save_cursor(self, conn: Any = None) -> None:
-        sql = "UPDATE sessions SET cursor = ?, updated = ? WHERE id = ?"
-        params = (json.dumps(self.cursor.to_json()), time.time(), self.session.id)
+        """Store the cursor: in the caller's transaction when given one, else in its own."""
         if conn is not None:
-            conn.execute(sql, params)
+            self.store.save_cursor(self.session.id, self.cursor.to_json())
         else:
-            with self.store.transaction() as c:
-                c.execute(sql, params)
+            with self.store.transaction():
+                self.store.save_cursor(self.session.id, self.cursor.to_json())
 
     # --- steps --------------------------------------------------------------------------------------
 
     def _step(self, conn: Any, action: str, payload: dict[str, Any]) -> None:
-        conn.execute(
-            "INSERT INTO steps (session_id, action, payload, created) VALUES (?, ?, ?, ?)",
-            (self.session.id, action, json.dumps(payload, ensure_ascii=False), time.time()),
-        )
+        self.store.add_step(self.session.id, action, payload)
 
     def _writable(self) -> None:
         if self.read_only:
@@ -432,19 +426,8 @@ class Interview(ConversationTurns):
             )
             for leaf_id, score in attach.items():
                 source = "asked" if leaf_id == asked_leaf else "matched"
-                conn.execute(
-                    "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        self.session.id,
-                        answer_id,
-                        leaf_id,
-                        support.get(leaf_id, text),
-                        score,
-                        source,
-                        author,
-                        time.time(),
-                    ),
+                self.store.add_evidence(
+                    self.session.id, answer_id, leaf_id, support.get(leaf_id, text), score, source, author
                 )
             self.store.close_todos(self.session.id, list(attach), answer_id)
             self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev_cursor})
@@ -645,12 +628,11 @@ class Interview(ConversationTurns):
             )
         before = self.coverage()[leaf.id].status
         with self.store.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
-                " VALUES (?, ?, ?, ?, NULL, 'assigned', ?, ?)",
-                (self.session.id, last.id, leaf.id, last.text, last.author, time.time()),
+            evidence_id = self.store.add_evidence(
+                self.session.id, last.id, leaf.id, last.text, None, "assigned", last.author
             )
-            self._step(conn, "assign", {"evidence_id": cur.lastrowid})
+            self.store.close_todos(self.session.id, [leaf.id], last.id)
+            self._step(conn, "assign", {"evidence_id": evidence_id})
         after = self.coverage()[leaf.id]
         return Reply(
             "info",
@@ -672,7 +654,7 @@ class Interview(ConversationTurns):
             )
         before = self.coverage()[leaf.id].status
         with self.store.transaction() as conn:
-            conn.executemany("UPDATE evidence SET active = 0 WHERE id = ?", [(e.id,) for e in chosen])
+            self.store.set_evidence_active([e.id for e in chosen], False)
             self._step(conn, "detach", {"evidence_ids": [e.id for e in chosen]})
         after = self.coverage()[leaf.id]
         return Reply(
@@ -694,10 +676,8 @@ class Interview(ConversationTurns):
         before = self.coverage()
         with self.store.transaction() as conn:
             previous = {leaf.id: current.get(leaf.id) for leaf in leaves}
-            conn.executemany(
-                "INSERT OR REPLACE INTO na (session_id, leaf_id, reason) VALUES (?, ?, ?)",
-                [(self.session.id, leaf.id, reason) for leaf in leaves],
-            )
+            for leaf in leaves:
+                self.store.set_na(self.session.id, leaf.id, reason)
             self._step(conn, "na", {"previous": previous})
         changes = tuple(
             CoverageChange(leaf.id, before[leaf.id].status, "na")
@@ -735,10 +715,7 @@ class Interview(ConversationTurns):
             raise InterviewError(str(exc)) from exc
         previous = self.store.scores(self.session.id).get(item.id)
         with self.store.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO scores (session_id, item_id, percent) VALUES (?, ?, ?)",
-                (self.session.id, item.id, value),
-            )
+            self.store.set_score(self.session.id, item.id, value)
             self._step(conn, "score", {"item": item.id, "previous": previous})
         summary = next(s for s in self.items() if s.item.id == item.id)
         band = summary.score.band
@@ -764,48 +741,13 @@ class Interview(ConversationTurns):
     def undo(self) -> Reply:
         """Take back the last step (an answer with its evidence, an assignment, a score …)."""
         self._writable()
-        step = self.store.last_step(self.session.id)
-        if step is None:
+        with self.store.transaction():
+            undone = self.store.undo_step(self.session.id)
+        if undone is None:
             raise InterviewError(pick(self.lang, "没有可以撤销的操作", "nothing to undo"))
-        step_id, action, payload = step
-        sid = self.session.id
-        with self.store.transaction() as conn:
-            if action == "answer":
-                conn.execute(
-                    "DELETE FROM answers WHERE id = ? AND session_id = ?", (payload["answer_id"], sid)
-                )
-            elif action == "assign":
-                conn.execute(
-                    "DELETE FROM evidence WHERE id = ? AND session_id = ?", (payload["evidence_id"], sid)
-                )
-            elif action in ("detach", "relink"):
-                if action == "relink":
-                    conn.execute(
-                        "DELETE FROM evidence WHERE id = ? AND session_id = ?", (payload["evidence_id"], sid)
-                    )
-                conn.executemany(
-                    "UPDATE evidence SET active = 1 WHERE id = ?", [(i,) for i in payload["evidence_ids"]]
-                )
-            elif action == "na":
-                for leaf_id, reason in payload["previous"].items():
-                    if reason is None:
-                        conn.execute("DELETE FROM na WHERE session_id = ? AND leaf_id = ?", (sid, leaf_id))
-                    else:
-                        conn.execute("INSERT OR REPLACE INTO na VALUES (?, ?, ?)", (sid, leaf_id, reason))
-            elif action == "score":
-                if payload["previous"] is None:
-                    conn.execute(
-                        "DELETE FROM scores WHERE session_id = ? AND item_id = ?", (sid, payload["item"])
-                    )
-                else:
-                    conn.execute(
-                        "INSERT OR REPLACE INTO scores (session_id, item_id, percent) VALUES (?, ?, ?)",
-                        (sid, payload["item"], payload["previous"]),
-                    )
-            if "cursor" in payload:
-                self.cursor = Cursor.from_json(payload["cursor"])
-                self._save_cursor(conn)
-            conn.execute("DELETE FROM steps WHERE id = ?", (step_id,))
+        action, payload = undone
+        if isinstance(payload.get("cursor"), dict):
+            self.cursor = Cursor.from_json(payload["cursor"])
         names = {"answer": ("回答", "the answer"), "assign": ("指定", "the assignment"), "detach": ("移除", "the detachment"),
                  "na": ("不适用标记", "the not-applicable mark"), "score": ("评分", "the score"), "move": ("跳转", "the move"),
                  "relink": ("移动证据", "the moved evidence")}  # fmt: skip

@@ -51,48 +51,29 @@ def merge_sessions(store: Store, names: list[str], into: str) -> SessionRow:
         ).items():  # merging merged sessions keeps their voices
             for author, percent in per.items():
                 per_item.setdefault(item, {})[author] = percent
-    with store.transaction() as conn:
-        sid = conn.execute(
-            "INSERT INTO sessions (name, company, framework, created, updated) VALUES (?, ?, ?, ?, ?)",
-            (into, sources[0].company, FRAMEWORK, now, now),
-        ).lastrowid
+    with store.transaction():
+        sid = store.new_session(into, company=sources[0].company, framework=FRAMEWORK, created=now)
+        na: dict[str, str] = {}
         for source in sources:
             answer_ids: dict[int, int] = {}
             for a in store.answers(source.id):
-                answer_ids[a.id] = int(
-                    conn.execute(
-                        "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
-                        (sid, a.asked, a.question, a.text, a.author or source.name, a.created),
-                    ).lastrowid
-                    or 0
+                answer_ids[a.id] = store.add_answer(
+                    sid, a.asked, a.question, a.text, a.author or source.name, created=a.created
                 )
             for e in store.evidence(source.id):
-                conn.execute(
-                    "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        sid,
-                        answer_ids.get(e.answer_id or -1),
-                        e.leaf_id,
-                        e.text,
-                        e.score,
-                        e.source,
-                        e.author or source.name,
-                        now,
-                    ),
-                )
+                store.add_evidence(
+                    sid, answer_ids.get(e.answer_id or -1), e.leaf_id, e.text, e.score, e.source,
+                    e.author or source.name, created=now,
+                )  # fmt: skip
             for leaf_id, reason in store.na(source.id).items():
-                conn.execute(
-                    "INSERT OR IGNORE INTO na VALUES (?, ?, ?)", (sid, leaf_id, f"{reason} ({source.name})")
-                )
+                na.setdefault(leaf_id, f"{reason} ({source.name})")  # the first assessor's reason stands
+        for leaf_id, reason in na.items():
+            store.set_na(sid, leaf_id, reason)
         for item, per in per_item.items():
             for author, percent in per.items():
-                conn.execute("INSERT INTO assessor_scores VALUES (?, ?, ?, ?)", (sid, item, author, percent))
+                store.add_assessor_score(sid, item, author, percent)
             median = statistics.median(per.values())
-            conn.execute(
-                "INSERT INTO scores (session_id, item_id, percent, author) VALUES (?, ?, ?, 'median')",
-                (sid, item, int(STEP * round(median / STEP))),
-            )
+            store.set_score(sid, item, int(STEP * round(median / STEP)), author="median")
     return store.session(into)
 
 

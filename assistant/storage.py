@@ -23,6 +23,8 @@ from typing import Any
 from knowledge.errors import UserError
 
 SCHEMA_VERSION = 3
+#: Undo reaches back this many steps; older ones are dropped so the history stays small.
+MAX_STEPS = 200
 EXPORT_FORMAT = "zhuoyue-session"
 EXPORT_VERSION = 1
 
@@ -264,16 +266,11 @@ class Store:
         name = name.strip()
         if not name:
             raise StorageError("a session needs a name")
-        now = time.time()
-        try:
-            with self.transaction() as c:
-                c.execute(
-                    "INSERT INTO sessions (name, company, framework, lang, order_mode, scope, created, updated)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (name, company or name, framework, lang, order_mode, scope, now, now),
-                )
-        except sqlite3.IntegrityError as exc:
-            raise StorageError(f"a session named {name!r} already exists") from exc
+        with self.transaction() as c:
+            sid = self.new_session(name, company=company or name, framework=framework)
+            c.execute(
+                "UPDATE sessions SET lang = ?, order_mode = ?, scope = ? WHERE id = ?", (lang, order_mode, scope, sid)
+            )
         return self.session(name)
 
     def session(self, name: str) -> SessionRow:
@@ -384,10 +381,12 @@ class Store:
 
     # --- writing a step (call inside transaction(): the caller's step is one transaction) ------------
 
-    def add_answer(self, session_id: int, asked: str | None, question: str, text: str, author: str) -> int:
+    def add_answer(
+        self, session_id: int, asked: str | None, question: str, text: str, author: str, *, created: float | None = None
+    ) -> int:
         cur = self.conn.execute(
             "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, asked, question, text, author, time.time()),
+            (session_id, asked, question, text, author, created or time.time()),
         )
         return int(cur.lastrowid or 0)
 
@@ -402,6 +401,102 @@ class Store:
             (session_id, answer_id, leaf_id, kind, text, owner, time.time()),
         )
         return int(cur.lastrowid or 0)
+
+    def new_session(self, name: str, *, company: str, framework: str, created: float | None = None) -> int:
+        """Insert a session row (inside the caller's transaction); a taken name is one clean error.
+
+        The unique index decides, so two processes racing for one name get the same
+        message however their transactions interleave.
+        """
+        now = time.time()
+        try:
+            cur = self.conn.execute(
+                "INSERT INTO sessions (name, company, framework, created, updated) VALUES (?, ?, ?, ?, ?)",
+                (name, company, framework, created or now, now),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise StorageError(f"a session named {name!r} already exists") from exc
+        return int(cur.lastrowid or 0)
+
+    def add_evidence(
+        self, session_id: int, answer_id: int | None, leaf_id: str, text: str, score: float | None,
+        source: str, author: str = "", *, active: bool = True, created: float | None = None,
+    ) -> int:  # fmt: skip
+        cur = self.conn.execute(
+            "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, active, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, answer_id, leaf_id, text, score, source, author, int(active), created or time.time()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def set_evidence_active(self, evidence_ids: list[int], active: bool) -> None:
+        self.conn.executemany("UPDATE evidence SET active = ? WHERE id = ?", [(int(active), i) for i in evidence_ids])
+
+    def set_na(self, session_id: int, leaf_id: str, reason: str | None) -> None:
+        """Mark a leaf not applicable with a reason, or (reason None) clear the mark."""
+        if reason is None:
+            self.conn.execute("DELETE FROM na WHERE session_id = ? AND leaf_id = ?", (session_id, leaf_id))
+        else:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO na (session_id, leaf_id, reason) VALUES (?, ?, ?)", (session_id, leaf_id, reason)
+            )
+
+    def set_score(self, session_id: int, item_id: str, percent: int | None, author: str = "") -> None:
+        """An item's percentage, or (percent None) no score."""
+        if percent is None:
+            self.conn.execute("DELETE FROM scores WHERE session_id = ? AND item_id = ?", (session_id, item_id))
+        else:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO scores (session_id, item_id, percent, author) VALUES (?, ?, ?, ?)",
+                (session_id, item_id, percent, author),
+            )
+
+    def add_assessor_score(self, session_id: int, item_id: str, author: str, percent: int) -> None:
+        self.conn.execute("INSERT INTO assessor_scores VALUES (?, ?, ?, ?)", (session_id, item_id, author, percent))
+
+    def save_cursor(self, session_id: int, cursor: dict[str, Any]) -> None:
+        self.conn.execute(
+            "UPDATE sessions SET cursor = ?, updated = ? WHERE id = ?", (json.dumps(cursor), time.time(), session_id)
+        )
+
+    def add_step(self, session_id: int, action: str, payload: dict[str, Any]) -> None:
+        """Record what undo needs to take a step back; only the latest MAX_STEPS are kept."""
+        cur = self.conn.execute(
+            "INSERT INTO steps (session_id, action, payload, created) VALUES (?, ?, ?, ?)",
+            (session_id, action, json.dumps(payload, ensure_ascii=False), time.time()),
+        )
+        self.conn.execute(
+            "DELETE FROM steps WHERE session_id = ? AND id <= ?", (session_id, int(cur.lastrowid or 0) - MAX_STEPS)
+        )
+
+    def undo_step(self, session_id: int) -> tuple[str, dict[str, Any]] | None:
+        """Take back the session's last step in the data (inside the caller's transaction).
+
+        Returns the step's action and payload, whose saved cursor the engine restores, or None.
+        """
+        step = self.last_step(session_id)
+        if step is None:
+            return None
+        step_id, action, payload = step
+        if action == "answer":  # evidence and notes go with their answer (ON DELETE CASCADE)
+            self.conn.execute("DELETE FROM answers WHERE id = ? AND session_id = ?", (payload["answer_id"], session_id))
+        elif action == "assign":
+            self.conn.execute("DELETE FROM evidence WHERE id = ? AND session_id = ?", (payload["evidence_id"], session_id))
+        elif action in ("detach", "relink"):
+            if action == "relink":
+                self.conn.execute(
+                    "DELETE FROM evidence WHERE id = ? AND session_id = ?", (payload["evidence_id"], session_id)
+                )
+            self.set_evidence_active(payload["evidence_ids"], True)
+        elif action == "na":
+            for leaf_id, reason in payload["previous"].items():
+                self.set_na(session_id, leaf_id, reason)
+        elif action == "score":
+            self.set_score(session_id, payload["item"], payload["previous"])
+        if isinstance(payload.get("cursor"), dict):
+            self.save_cursor(session_id, payload["cursor"])
+        self.conn.execute("DELETE FROM steps WHERE id = ?", (step_id,))
+        return action, payload
 
     def close_todos(self, session_id: int, leaf_ids: list[str], answer_id: int) -> None:
         """An answer about a clause settles its open to-dos (undoing the answer reopens them)."""

@@ -10,7 +10,6 @@ state and its question flow.
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -317,14 +316,12 @@ class ConversationTurns:
         cov = self.coverage()
         before = {target.id: cov[target.id].status, **{e.leaf_id: cov[e.leaf_id].status for e in moved}}
         with self.store.transaction() as conn:
-            conn.executemany("UPDATE evidence SET active = 0 WHERE id = ?", [(e.id,) for e in moved])
-            cur = conn.execute(
-                "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, created)"
-                " VALUES (?, ?, ?, ?, NULL, 'assigned', ?, ?)",
-                (self.session.id, last.id, target.id, last.text, last.author, time.time()),
+            self.store.set_evidence_active([e.id for e in moved], False)
+            evidence_id = self.store.add_evidence(
+                self.session.id, last.id, target.id, last.text, None, "assigned", last.author
             )
             self.store.close_todos(self.session.id, [target.id], last.id)
-            self._step(conn, "relink", {"evidence_id": cur.lastrowid, "evidence_ids": [e.id for e in moved]})
+            self._step(conn, "relink", {"evidence_id": evidence_id, "evidence_ids": [e.id for e in moved]})
         after = self.coverage()
         changes = tuple(CoverageChange(k, v, after[k].status) for k, v in before.items() if after[k].status != v)
         where = "、".join(e.leaf_id for e in moved)
