@@ -92,6 +92,7 @@ class Interview(ConversationTurns):
         self._profile_leaves = kb.leaves(scored=False)
         self._intents = intents
         self._units: tuple[str, str] | None = None
+        self._dims: dict[str, list[frozenset[str]]] | None = None
 
     # --- opening and closing ----------------------------------------------------------------------
 
@@ -142,11 +143,24 @@ class Interview(ConversationTurns):
 
     def coverage(self) -> dict[str, LeafCoverage]:
         """Status of every scored leaf (the whole tree, not only the scope)."""
-        evidence: dict[str, list[frozenset[str]]] = {}
-        for row in self.store.evidence(self.session.id):
-            evidence.setdefault(row.leaf_id, []).append(dimensions(row.text))
         leaves = [(leaf.id, leaf.kind) for leaf in self.kb.leaves()]
-        return leaf_coverage(leaves, evidence, self.store.na(self.session.id))
+        return leaf_coverage(leaves, self._evidence_dims(), self.store.na(self.session.id))
+
+    def _evidence_dims(self) -> dict[str, list[frozenset[str]]]:
+        """The dimensions of each leaf's evidence, read once and then kept up to date.
+
+        An answer appends to it; any other change to evidence drops it, so the next
+        read rebuilds it. Reading and re-scanning every piece of evidence on each
+        answer is what made a step slow in a long session. A read-only view reads
+        afresh, since another process may be writing the session.
+        """
+        if self._dims is not None and not self.read_only:
+            return self._dims
+        dims: dict[str, list[frozenset[str]]] = {}
+        for row in self.store.evidence(self.session.id):
+            dims.setdefault(row.leaf_id, []).append(dimensions(row.text))
+        self._dims = dims
+        return dims
 
     def evidence_for(self, leaf_id: str) -> list[Any]:
         return [e for e in self.store.evidence(self.session.id) if e.leaf_id == leaf_id]
@@ -352,6 +366,8 @@ class Interview(ConversationTurns):
 
     def _step(self, conn: Any, action: str, payload: dict[str, Any]) -> None:
         self.store.add_step(self.session.id, action, payload)
+        if action in ("assign", "detach", "relink"):
+            self._dims = None  # evidence changed other than by an answer: read it afresh
 
     def _writable(self) -> None:
         if self.read_only:
@@ -419,21 +435,29 @@ class Interview(ConversationTurns):
         support = self.matcher.support(text, [leaf for leaf in attach if leaf != asked_leaf])
         support[asked_leaf or ""] = text
         prev_cursor = self.cursor.to_json()
+        dims = {leaf: list(found) for leaf, found in self._evidence_dims().items()}
+        for leaf_id in attach:
+            dims.setdefault(leaf_id, []).append(dimensions(support.get(leaf_id, text)))
         # the answer, its evidence, the undo step and the moved cursor land in one transaction
-        with self.store.transaction() as conn:
-            answer_id = self.store.add_answer(
-                self.session.id, asked, question.text(self.lang) if question else "", text, author
-            )
-            for leaf_id, score in attach.items():
-                source = "asked" if leaf_id == asked_leaf else "matched"
-                self.store.add_evidence(
-                    self.session.id, answer_id, leaf_id, support.get(leaf_id, text), score, source, author
+        try:
+            with self.store.transaction() as conn:
+                answer_id = self.store.add_answer(
+                    self.session.id, asked, question.text(self.lang) if question else "", text, author
                 )
-            self.store.close_todos(self.session.id, list(attach), answer_id)
-            self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev_cursor})
-            after = self.coverage()  # same connection: sees this transaction's rows
-            next_q = self._after_answer(asked, role, asked_leaf, after, text if asked_leaf in attach else "")
-            self._save_cursor(conn)
+                for leaf_id, score in attach.items():
+                    source = "asked" if leaf_id == asked_leaf else "matched"
+                    self.store.add_evidence(
+                        self.session.id, answer_id, leaf_id, support.get(leaf_id, text), score, source, author
+                    )
+                self.store.close_todos(self.session.id, list(attach), answer_id)
+                self._step(conn, "answer", {"answer_id": answer_id, "cursor": prev_cursor})
+                self._dims = dims  # the coverage after this answer, without re-reading every piece of evidence
+                after = self.coverage()
+                next_q = self._after_answer(asked, role, asked_leaf, after, text if asked_leaf in attach else "")
+                self._save_cursor(conn)
+        except BaseException:
+            self._dims = None  # nothing of the step was saved: read the evidence afresh
+            raise
         changes = tuple(
             CoverageChange(leaf_id, before[leaf_id].status, after[leaf_id].status)
             for leaf_id in attach
@@ -475,9 +499,7 @@ class Interview(ConversationTurns):
             return None
         node = self.kb.get(leaf_id)
         kind = "results" if node is not None and node.kind == "results" else "process"
-        have: set[str] = set(dimensions(said))
-        for e in self.evidence_for(leaf_id):
-            have |= dimensions(e.text)
+        have: set[str] = set(dimensions(said)).union(*self._evidence_dims().get(leaf_id, []))
         asked = set(self.cursor.asked_dims.get(leaf_id, []))
         return next((d for d in PROBE_ORDER[kind] if d not in have and d not in asked), None)
 
@@ -743,6 +765,7 @@ class Interview(ConversationTurns):
         self._writable()
         with self.store.transaction():
             undone = self.store.undo_step(self.session.id)
+        self._dims = None
         if undone is None:
             raise InterviewError(pick(self.lang, "没有可以撤销的操作", "nothing to undo"))
         action, payload = undone
