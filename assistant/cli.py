@@ -413,7 +413,7 @@ def _write_output(text: str, path: Path | None, force: bool) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from assistant.export import WRITERS, ExportError, export_session
     from assistant.interview import Interview
-    from assistant.reportdata import build_report_data
+    from assistant.reportdata import build_report_data, report_json
     from assistant.views import coverage_text, gaps_text
 
     services = _services(args)
@@ -439,7 +439,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         err(f"error: {fmt} is a binary format; give an output file with -o FILE")
         return EXIT_USAGE
     if fmt == "json":
-        text = json.dumps(interview.report(), ensure_ascii=False, indent=1)
+        text = json.dumps(report_json(interview), ensure_ascii=False, indent=1)
     elif fmt in WRITERS:
         text = WRITERS[fmt](build_report_data(interview)).decode("utf-8").lstrip("\ufeff")
     else:

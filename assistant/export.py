@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.files import OutputError, check_output, write_output
-from assistant.reportdata import STATUS_LABEL, ReportData, Table, build_report_data
+from assistant.reportdata import STATUS_LABEL, ReportData, Table, build_report_data, report_json
 
 if TYPE_CHECKING:
     from assistant.interview import Interview
@@ -56,7 +56,7 @@ def export_session(interview: Interview, path: Path, fmt: str | None = None, *, 
     check_output(path, force=force)  # before the work of building the report
     data = build_report_data(interview)
     if fmt == "json":
-        payload: bytes = (json.dumps(interview.report(), ensure_ascii=False, indent=1) + "\n").encode()
+        payload: bytes = _utf8(json.dumps(report_json(interview), ensure_ascii=False, indent=1) + "\n")
     else:
         payload = WRITERS[fmt](data)
     return write_output(path, payload, force=force)

@@ -22,20 +22,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant import rollups
 from assistant.conversation import fill, unit_words
 from assistant.coverage import (
     STATUS_ORDER,
     SYMBOL,
     LeafCoverage,
     dimensions,
-    fraction,
     leaf_coverage,
 )
 from assistant.i18n import pick
 from assistant.intent import IntentModel
 from assistant.matching import ClauseMatcher
 from assistant.replies import CoverageChange, Cursor, Gap, InterviewError, ItemSummary, Question, Reply
-from assistant.scoring import ScoreError, check_percent, score_item
+from assistant.scoring import ScoreError, check_percent
 from assistant.storage import SessionRow, StorageError, Store
 from assistant.textnorm import clean
 from assistant.turns import ConversationTurns
@@ -85,8 +85,6 @@ class Interview(ConversationTurns):
         self.session = session
         self.lang: Lang = lang
         self.read_only = read_only
-        if not read_only:
-            store.acquire(session.id)
         self.cursor = Cursor.from_json(session.cursor)
         self._leaves = [leaf for leaf in kb.leaves() if self._in_scope(leaf.id)]
         self._profile_leaves = kb.leaves(scored=False)
@@ -125,6 +123,8 @@ class Interview(ConversationTurns):
             )
         else:
             session = store.session(name)
+        if not read_only:
+            store.acquire(session.id)  # one process writes a session at a time; close() gives it back
         interview = cls(kb, dialogues, matcher, store, session, lang=lang, read_only=read_only, intents=intents)
         if create and profile and scope is None and "B.1" in kb:
             interview.cursor.target, interview.cursor.role = "B.1", "opening"
@@ -134,6 +134,12 @@ class Interview(ConversationTurns):
     def close(self) -> None:
         if not self.read_only:
             self.store.release(self.session.id)
+
+    def __enter__(self) -> Interview:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _in_scope(self, leaf_id: str) -> bool:
         scope = self.session.scope
@@ -173,41 +179,17 @@ class Interview(ConversationTurns):
 
     def items(self, cov: dict[str, LeafCoverage] | None = None) -> list[ItemSummary]:
         cov = cov if cov is not None else self.coverage()
-        scores = self.store.scores(self.session.id)
-        out = []
-        for item in self.kb.items():
-            statuses: list[str] = [cov[leaf.id].status for leaf in self.kb.leaves_under(item.id)]
-            share = fraction(statuses)
-            counts = {s: statuses.count(s) for s in STATUS_ORDER}
-            kind = "results" if item.kind == "results" else "process"
-            out.append(
-                ItemSummary(
-                    item,
-                    share,
-                    counts,
-                    score_item(item.id, kind, item.points or 0, scores.get(item.id), share),
-                )
-            )
-        return out
+        return rollups.item_summaries(self.kb, cov, self.store.scores(self.session.id))
 
     def categories(self, items: list[ItemSummary] | None = None) -> list[tuple[Node, float, float]]:
         """(category, coverage weighted by item points, points earned)."""
-        items = items if items is not None else self.items()
-        out = []
-        for category in self.kb.categories():
-            mine = [s for s in items if s.item.parent == category.id]
-            weight = sum(s.item.points or 0 for s in mine if s.coverage is not None)
-            covered = sum((s.item.points or 0) * (s.coverage or 0) for s in mine if s.coverage is not None)
-            out.append((category, covered / weight if weight else 0.0, sum(s.score.earned for s in mine)))
-        return out
+        return rollups.category_rollups(self.kb, items if items is not None else self.items())
 
     def total_points(self, items: list[ItemSummary] | None = None) -> float:
-        return round(sum(s.score.earned for s in (items if items is not None else self.items())), 1)
+        return rollups.total_points(items if items is not None else self.items())
 
     def overall_coverage(self, items: list[ItemSummary] | None = None) -> float:
-        items = [s for s in (items if items is not None else self.items()) if s.coverage is not None]
-        weight = sum(s.item.points or 0 for s in items)
-        return sum((s.item.points or 0) * (s.coverage or 0) for s in items) / weight if weight else 0.0
+        return rollups.overall_coverage(items if items is not None else self.items())
 
     def gaps(self, limit: int | None = None, cov: dict[str, LeafCoverage] | None = None) -> list[Gap]:
         """Uncovered and partial leaves, the most valuable first, each with its next question."""
@@ -787,65 +769,6 @@ class Interview(ConversationTurns):
 
     def set_lang(self, lang: Lang) -> None:
         self.lang = lang
-
-    # --- report -------------------------------------------------------------------------------------
-
-    def report(self) -> dict[str, Any]:
-        """Coverage and scores as a stable JSON contract (see README)."""
-        cov = self.coverage()
-        items = self.items(cov)
-        notes: dict[str, list[dict[str, Any]]] = {}
-        profile: dict[str, list[str]] = {}
-        for n in self.store.notes(self.session.id):
-            if n.kind == "profile":
-                profile.setdefault(n.leaf_id, []).append(n.text)
-            elif n.kind == "absent":
-                notes.setdefault(n.leaf_id, []).append({"kind": "absent", "text": n.text, "created": n.created})
-            elif n.kind == "defer":
-                notes.setdefault(n.leaf_id, []).append({"kind": "defer", "text": n.text, "owner": n.owner, "open": not n.closed, "created": n.created})
-            else:
-                notes.setdefault(n.leaf_id, []).append({"kind": n.kind, "text": n.text, "created": n.created})
-        evidence: dict[str, list[dict[str, Any]]] = {}
-        for e in self.store.evidence(self.session.id):
-            evidence.setdefault(e.leaf_id, []).append(
-                {
-                    "text": e.text,
-                    "source": e.source,
-                    "score": e.score,
-                    "answer_id": e.answer_id,
-                    "author": e.author,
-                }
-            )
-        return {
-            "session": self.session.name,
-            "company": self.session.company,
-            "framework": FRAMEWORK,
-            "profile": profile,
-            "leaves": [
-                {"id": leaf.id, "item": (self.kb.item_of(leaf.id) or leaf).id, "title": leaf.title.get(self.lang),
-                 "status": cov[leaf.id].status, "reason": cov[leaf.id].reason(self.lang), "evidence": evidence.get(leaf.id, []),
-                 "notes": notes.get(leaf.id, [])}
-                for leaf in self.kb.leaves()
-            ],
-            "items": [
-                {"id": s.item.id, "title": s.item.title.get(self.lang), "points": s.item.points,
-                 "coverage": None if s.coverage is None else round(s.coverage, 3),
-                 "score_percent": s.score.percent, "score_points": s.score.earned,
-                 "band": s.score.band.text(self.lang) if s.score.band else None, "over_scored": s.score.over_scored}
-                for s in items
-            ],
-            "categories": [
-                {"id": c.id, "points": c.points, "coverage": round(share, 3), "score_points": round(earned, 1)}
-                for c, share, earned in self.categories(items)
-            ],
-            "total_points": self.total_points(items),
-            "coverage": round(self.overall_coverage(items), 3),
-            "gaps": [
-                {"id": g.leaf_id, "item": g.item_id, "item_points": g.item_points, "status": g.status, "reason": g.reason, "question": g.question,
-                 "admitted": list(g.admitted), "todos": [{"text": t, "owner": o} for t, o in g.todos]}
-                for g in self.gaps(cov=cov)
-            ],
-        }  # fmt: skip
 
 
 def _change(leaf_id: str, before: str, after: str) -> tuple[CoverageChange, ...]:

@@ -231,6 +231,64 @@ def build_report_data(interview: Interview) -> ReportData:
     )
 
 
+def report_json(iv: Interview) -> dict[str, Any]:
+    """Coverage, scores, the profile and notes as a stable JSON contract (see README)."""
+    cov = iv.coverage()
+    items = iv.items(cov)
+    notes: dict[str, list[dict[str, Any]]] = {}
+    profile: dict[str, list[str]] = {}
+    for n in iv.store.notes(iv.session.id):
+        if n.kind == "profile":
+            profile.setdefault(n.leaf_id, []).append(n.text)
+        elif n.kind == "absent":
+            notes.setdefault(n.leaf_id, []).append({"kind": "absent", "text": n.text, "created": n.created})
+        elif n.kind == "defer":
+            notes.setdefault(n.leaf_id, []).append({"kind": "defer", "text": n.text, "owner": n.owner, "open": not n.closed, "created": n.created})
+        else:
+            notes.setdefault(n.leaf_id, []).append({"kind": n.kind, "text": n.text, "created": n.created})
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    for e in iv.store.evidence(iv.session.id):
+        evidence.setdefault(e.leaf_id, []).append(
+            {
+                "text": e.text,
+                "source": e.source,
+                "score": e.score,
+                "answer_id": e.answer_id,
+                "author": e.author,
+            }
+        )
+    return {
+        "session": iv.session.name,
+        "company": iv.session.company,
+        "framework": iv.session.framework,
+        "profile": profile,
+        "leaves": [
+            {"id": leaf.id, "item": (iv.kb.item_of(leaf.id) or leaf).id, "title": leaf.title.get(iv.lang),
+             "status": cov[leaf.id].status, "reason": cov[leaf.id].reason(iv.lang), "evidence": evidence.get(leaf.id, []),
+             "notes": notes.get(leaf.id, [])}
+            for leaf in iv.kb.leaves()
+        ],
+        "items": [
+            {"id": s.item.id, "title": s.item.title.get(iv.lang), "points": s.item.points,
+             "coverage": None if s.coverage is None else round(s.coverage, 3),
+             "score_percent": s.score.percent, "score_points": s.score.earned,
+             "band": s.score.band.text(iv.lang) if s.score.band else None, "over_scored": s.score.over_scored}
+            for s in items
+        ],
+        "categories": [
+            {"id": c.id, "points": c.points, "coverage": round(share, 3), "score_points": round(earned, 1)}
+            for c, share, earned in iv.categories(items)
+        ],
+        "total_points": iv.total_points(items),
+        "coverage": round(iv.overall_coverage(items), 3),
+        "gaps": [
+            {"id": g.leaf_id, "item": g.item_id, "item_points": g.item_points, "status": g.status, "reason": g.reason, "question": g.question,
+             "admitted": list(g.admitted), "todos": [{"text": t, "owner": o} for t, o in g.todos]}
+            for g in iv.gaps(cov=cov)
+        ],
+    }  # fmt: skip
+
+
 def consensus_table(interview: Interview) -> Table | None:
     """For a merged session: each item's scores by assessor, their spread, and a flag at ≥ 20 points."""
     from assistant.merge import spreads

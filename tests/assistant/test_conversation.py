@@ -6,6 +6,7 @@ import pytest
 
 from assistant.intent import INTENTS, load_intent_model
 from assistant.interview import Interview
+from assistant.reportdata import report_json
 
 COMPLAINTS = "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进,全部分公司都执行。"
 
@@ -92,7 +93,7 @@ def test_an_admitted_gap_is_a_note_not_evidence_and_asks_for_a_plan(interview):
     assert "已确认的不足" in reply.message
     gap = next(g for g in interview.gaps() if g.leaf_id == "4.3.3.2.3")
     assert gap.admitted == ("我们还没有对投诉做过汇总分析",)
-    leaf = next(x for x in interview.report()["leaves"] if x["id"] == "4.3.3.2.3")
+    leaf = next(x for x in report_json(interview)["leaves"] if x["id"] == "4.3.3.2.3")
     assert leaf["notes"][0]["kind"] == "absent" and leaf["notes"][0]["created"] > 0
     reply = interview.say("计划明年由客服中心牵头建立投诉月度分析")
     assert reply.question.target != "4.3.3.2.3" and credited(interview) == 0
@@ -122,7 +123,7 @@ def test_a_deferral_is_a_todo_with_its_owner_closed_by_a_later_answer_and_reopen
     assert reply.question.target != "4.3.3.2.3"  # it moves on
     [todo] = interview.todos()
     assert (todo.leaf_id, todo.owner) == ("4.3.3.2.3", "客服中心")
-    report_leaf = next(x for x in interview.report()["leaves"] if x["id"] == "4.3.3.2.3")
+    report_leaf = next(x for x in report_json(interview)["leaves"] if x["id"] == "4.3.3.2.3")
     assert report_leaf["notes"][0] == {**report_leaf["notes"][0], "kind": "defer", "owner": "客服中心"}
     interview.goto("4.3.3.2.3")
     interview.answer(COMPLAINTS)
@@ -217,7 +218,7 @@ def test_a_new_interview_starts_with_the_profile_and_keeps_it_apart_from_evidenc
     reply = whole.say("我们是一家综合医院,两个院区,52个临床科室,职工3400人。")
     assert reply.question.target == "B.1.1.1" and credited(whole) == 0
     whole.say("主要提供门诊、住院和体检服务")
-    assert whole.report()["profile"] == {
+    assert report_json(whole)["profile"] == {
         "B.1": ["我们是一家综合医院,两个院区,52个临床科室,职工3400人。"],
         "B.1.1.1": ["主要提供门诊、住院和体检服务"],
     }

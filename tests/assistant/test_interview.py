@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.interview import Interview, InterviewError
+from assistant.reportdata import report_json
 
 SEGMENTS = "我们按行业把客户分为汽车、家电和电子三大类,并识别出重点客户,由大客户部负责维护。"
 DEPLOYED = "这个分类方法在全国六个销售大区全部推行,每年年底根据销售数据重新评审一次。"
@@ -130,7 +131,7 @@ def test_report_contract(interview):
     interview.goto("4.3.3.2.3")
     interview.answer(COMPLAINTS)
     interview.set_score("4.3.3", 40)
-    report = interview.report()
+    report = report_json(interview)
     assert set(report) >= {"session", "framework", "leaves", "items", "total_points", "gaps"}
     leaf = next(x for x in report["leaves"] if x["id"] == "4.3.3.2.3")
     assert leaf["status"] == "covered" and leaf["evidence"][0]["text"].startswith("投诉")
