@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from assistant.matching import ClauseMatcher, load_matcher
 from assistant.storage import Store
@@ -20,12 +21,32 @@ class Services:
     store: Store
 
 
+class LazyMatcher:
+    """Stands in for the matcher until something is matched, then loads it (from cache, or builds it).
+
+    `report`, `sessions` and a read-only coverage view never match anything, so
+    they never pay for loading, let alone building, the index.
+    """
+
+    def __init__(self, kb_path: Path | None, kb: KnowledgeBase) -> None:
+        self._kb_path, self._kb = kb_path, kb
+        self._matcher: ClauseMatcher | None = None
+
+    def loaded(self) -> ClauseMatcher:
+        if self._matcher is None:
+            self._matcher = load_matcher(self._kb_path, kb=self._kb)
+        return self._matcher
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loaded(), name)
+
+
 def build_services(kb_path: Path | None = None, db_path: Path | None = None) -> Services:
-    """Load the knowledge base, questions and matcher, and open the database."""
+    """Load the knowledge base and questions, open the database; the matcher loads when first used."""
     from assistant.paths import default_db
 
     kb = load_knowledge_base(kb_path)
     dialogues = load_dialogues(kb, strict=kb_path is None)
-    matcher = load_matcher(kb_path, kb=kb)
+    matcher = cast(ClauseMatcher, LazyMatcher(kb_path, kb))
     store = Store(db_path or default_db())
     return Services(kb, dialogues, matcher, store)
