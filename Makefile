@@ -25,11 +25,13 @@ run: $(STAMP)
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
-lint: $(DEVSTAMP)  # ruff and mypy on the core
+lint: $(DEVSTAMP)  # ruff, mypy (strict) and the import contracts on the core
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/match.py

@@ -11,10 +11,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant import __version__
 from assistant.console import err, out
+
+if TYPE_CHECKING:  # the CLI starts fast: what these name is imported by the command that needs it
+    from assistant.services import Services
+    from assistant.storage import Store
+    from knowledge.base import KnowledgeBase
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -144,7 +149,7 @@ def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
     return getattr(args, name, default)
 
 
-def load_kb(args: argparse.Namespace):
+def load_kb(args: argparse.Namespace) -> KnowledgeBase:
     from knowledge import load_knowledge_base
 
     return load_knowledge_base(_opt(args, "kb"))
@@ -359,13 +364,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     )
 
 
-def _services(args: argparse.Namespace):
+def _services(args: argparse.Namespace) -> Services:
     from assistant.services import build_services
 
     return build_services(_opt(args, "kb"), _opt(args, "db"))
 
 
-def _store(args: argparse.Namespace):
+def _store(args: argparse.Namespace) -> Store:
     from assistant.paths import default_db
     from assistant.storage import Store
 

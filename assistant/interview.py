@@ -24,13 +24,8 @@ from typing import Any
 
 from assistant import rollups
 from assistant.conversation import fill, unit_words
-from assistant.coverage import (
-    STATUS_ORDER,
-    SYMBOL,
-    LeafCoverage,
-    dimensions,
-    leaf_coverage,
-)
+from assistant.coverage import STATUS_ORDER, SYMBOL, LeafCoverage, leaf_coverage
+from assistant.dimensions import dimensions
 from assistant.i18n import pick
 from assistant.intent import IntentModel
 from assistant.matching import ClauseMatcher

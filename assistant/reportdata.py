@@ -105,7 +105,7 @@ def build_report_data(interview: Interview) -> ReportData:
             node = kb.get(n.leaf_id)
             item = kb.item_of(n.leaf_id)
             opportunity_rows.append(
-                (n.leaf_id, node.title.get(lang) if node else "", item.id if item else "", n.text, plan)  # type: ignore[arg-type]
+                (n.leaf_id, node.title.get(lang) if node else "", item.id if item else "", n.text, plan)
             )
 
     gap_rows = []
@@ -122,13 +122,13 @@ def build_report_data(interview: Interview) -> ReportData:
                 "\n".join(admitted.get(g.leaf_id, ())),
                 "\n".join(f"{t}({o})" if o else t for t, o in g.todos),
                 g.question,
-            )  # type: ignore[arg-type]
+            )
         )
     item_rows = []
     for s in items:
         item_rows.append(
             (
-                s.item.id, s.item.title.get(lang), s.item.points,  # type: ignore[arg-type]
+                s.item.id, s.item.title.get(lang), s.item.points,
                 None if s.coverage is None else round(s.coverage * 100),
                 s.statuses.get("covered", 0), s.statuses.get("partial", 0), s.statuses.get("uncovered", 0), s.statuses.get("na", 0),
                 s.score.percent, s.score.earned, s.score.band.text(lang) if s.score.band else "",
@@ -136,7 +136,7 @@ def build_report_data(interview: Interview) -> ReportData:
             )
         )  # fmt: skip
     category_rows = [
-        (c.id, c.title.get(lang), c.points, round(share * 100), round(earned, 1))  # type: ignore[arg-type]
+        (c.id, c.title.get(lang), c.points, round(share * 100), round(earned, 1))
         for c, share, earned in iv.categories(items)
     ]
     evidence_rows = []
@@ -144,7 +144,7 @@ def build_report_data(interview: Interview) -> ReportData:
         node = kb.get(e.leaf_id)
         item = kb.item_of(e.leaf_id)
         evidence_rows.append(
-            (e.leaf_id, node.title.get(lang) if node else "", item.id if item else "", labels[cov[e.leaf_id].status] if e.leaf_id in cov else "",  # type: ignore[arg-type]
+            (e.leaf_id, node.title.get(lang) if node else "", item.id if item else "", labels[cov[e.leaf_id].status] if e.leaf_id in cov else "",
              source_label.get(e.source, e.source), e.author, e.text)
         )  # fmt: skip
     tables = [
@@ -179,7 +179,7 @@ def build_report_data(interview: Interview) -> ReportData:
         rows = []
         for node_id, texts in sorted(profile.items(), key=lambda kv: kb.get(kv[0]).sort_key if kb.get(kv[0]) else ()):  # type: ignore[union-attr]
             node = kb.get(node_id)
-            rows.append((node_id, node.title.get(lang) if node else "", "\n".join(texts)))  # type: ignore[arg-type]
+            rows.append((node_id, node.title.get(lang) if node else "", "\n".join(texts)))
         tables.insert(0, Table("profile", pick(lang, "组织概述", "Organisational profile"),
                                tuple(pick(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("内容", "What was said"))),
                                tuple(rows)))  # fmt: skip
@@ -200,9 +200,9 @@ def build_report_data(interview: Interview) -> ReportData:
                 status = cov[leaf.id]
                 questions = tuple(q.get(lang) for q in iv.dialogues.probe_texts(leaf.id)) or (
                     leaf.text.get(lang),
-                )  # type: ignore[arg-type]
+                )
                 leaves.append(
-                    LeafSection(leaf.id, leaf.title.get(lang), status.status, labels[status.status], status.reason(lang),  # type: ignore[arg-type]
+                    LeafSection(leaf.id, leaf.title.get(lang), status.status, labels[status.status], status.reason(lang),
                                 questions, tuple(evidence_by_leaf.get(leaf.id, ())), tuple(admitted.get(leaf.id, ())))
                 )  # fmt: skip
             s = scores[item.id]
@@ -214,11 +214,11 @@ def build_report_data(interview: Interview) -> ReportData:
                     s.score.percent,
                     s.score.earned,
                     tuple(leaves),
-                )  # type: ignore[arg-type]
+                )
             )
         outline.append(
             CategorySection(category.id, category.title.get(lang), category.points or 0, tuple(item_sections))
-        )  # type: ignore[arg-type]
+        )
     return ReportData(
         session=iv.session.name,
         company=iv.session.company,
@@ -307,7 +307,7 @@ def consensus_table(interview: Interview) -> Table | None:
             if s
             else (None, None, None, "")
         )
-        rows.append((item.id, item.title.get(lang), item.points, *(per.get(a) for a in authors), *spread))  # type: ignore[arg-type]
+        rows.append((item.id, item.title.get(lang), item.points, *(per.get(a) for a in authors), *spread))
     header = (
         pick(lang, "评分项", "Item"), pick(lang, "名称", "Title"), pick(lang, "分值", "Points"), *authors,
         pick(lang, "最低%", "Min %"), pick(lang, "中位%", "Median %"), pick(lang, "最高%", "Max %"), pick(lang, "分歧", "Flag"),

@@ -65,7 +65,7 @@ _SUFFIXES = (
 
 
 @lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> Any:  # opencc has no type hints
     import opencc
 
     return opencc.OpenCC("t2s")

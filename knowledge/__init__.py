@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from knowledge.base import KnowledgeBase
-    from knowledge.errors import KnowledgeBaseError, Problem
-    from knowledge.loader import builtin_data_dir, load_knowledge_base
-    from knowledge.models import Node
+    # "as" re-exports, so strict type checking sees these names as the package's own
+    from knowledge.base import KnowledgeBase as KnowledgeBase
+    from knowledge.errors import KnowledgeBaseError as KnowledgeBaseError
+    from knowledge.errors import Problem as Problem
+    from knowledge.loader import builtin_data_dir as builtin_data_dir
+    from knowledge.loader import load_knowledge_base as load_knowledge_base
+    from knowledge.models import Node as Node
 
 _EXPORTS = {
     "KnowledgeBase": "knowledge.base",

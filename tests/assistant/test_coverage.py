@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.coverage import dimensions, fraction, leaf_status
+from assistant.coverage import fraction, leaf_status
+from assistant.dimensions import dimensions
 
 
 @pytest.mark.parametrize(
