@@ -14,15 +14,18 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from knowledge.errors import UserError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+#: How long a writer waits for another process's write lock, per attempt and in all.
+BUSY_TIMEOUT = 10.0
+MAX_WAIT = 600.0
 #: Undo reaches back this many steps; older ones are dropped so the history stays small.
 MAX_STEPS = 200
 EXPORT_FORMAT = "zhuoyue-session"
@@ -115,6 +118,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX notes_session_leaf ON notes(session_id, leaf_id);
     """,
+    # v4: listing sessions and reading one must not scan every answer and step of every session;
+    # a lock also records its holder's process start time, so a reused pid is known to be stale
+    """
+    CREATE INDEX answers_session ON answers(session_id);
+    CREATE INDEX steps_session ON steps(session_id);
+    ALTER TABLE sessions ADD COLUMN lock_start TEXT;
+    """,
 )
 
 
@@ -183,6 +193,24 @@ class NoteRow:
 NOTE_KINDS = ("absent", "defer", "plan", "profile")
 
 
+def _process_start(pid: int) -> str | None:
+    """When a process started (Linux /proc), which tells a live holder from a reused pid; None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None  # field 22, starttime, counted after "(comm)"
+
+
+def _holder_alive(pid: int, start: str | None) -> bool:
+    """A lock's holder on this host is alive: its pid runs, and (when recorded) started when it did."""
+    if not _pid_alive(pid):
+        return False
+    return start is None or _process_start(pid) in (None, start)
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -196,8 +224,14 @@ def _pid_alive(pid: int) -> bool:
 class Store:
     """One open database file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = path
+        self.busy_timeout = busy_timeout
+        #: called each time a write waits another busy_timeout for another process's lock;
+        #: None makes a long wait one clean error instead
+        self.on_busy: Callable[[], None] | None = None
+        if path.is_dir():
+            raise StorageError(f"{path} is a folder, not a database file; give a file name with --db")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -207,10 +241,10 @@ class Store:
                 f"{path} is not a zhuoyue database (not an SQLite file); it was left untouched"
             )
         try:
-            self.conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StorageError(f"{path}: cannot switch to WAL mode ({mode})")
@@ -221,6 +255,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"{path} cannot be used as a zhuoyue database: {exc}") from exc
         self._held: set[int] = set()
+        self.damaged: list[str] = []
 
     # --- schema -----------------------------------------------------------------------------------
 
@@ -243,14 +278,42 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; rolled back whole on any error."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE … COMMIT; rolled back whole on any error.
+
+        Another process holding the write lock past the busy timeout is waited for
+        when the caller set `on_busy` (the chat says "waiting for the database…"),
+        otherwise it is one clean StorageError. A full disk or an I/O error is one
+        clean StorageError too, with this step rolled back and earlier ones intact.
+        """
+        self._begin()
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            # SQLite may already have rolled back (a full disk does that): nothing is left half-done
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
+                exc, sqlite3.IntegrityError
+            ):
+                raise StorageError(_describe(exc, self.path)) from exc
             raise
-        self.conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        waited = 0.0
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise StorageError(_describe(exc, self.path)) from exc
+                if self.on_busy is None or waited >= MAX_WAIT:
+                    raise StorageError(
+                        f"{self.path} is busy: another program has held it for a while; try again"
+                    ) from exc
+                self.on_busy()
+                waited += self.busy_timeout
 
     def close(self) -> None:
         for session_id in list(self._held):
@@ -277,11 +340,26 @@ class Store:
         row = self.conn.execute("SELECT * FROM sessions WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise SessionNotFound(f"no session named {name!r}")
-        return _session_row(row)
+        try:
+            return _session_row(row)
+        except (ValueError, TypeError) as exc:
+            raise StorageError(f"session {name!r} is damaged and cannot be opened ({exc})") from exc
 
     def sessions(self) -> list[SessionRow]:
+        """Every readable session, newest first; a damaged row is left out and named in `damaged`."""
         rows = self.conn.execute("SELECT * FROM sessions ORDER BY updated DESC").fetchall()
-        return [_session_row(r) for r in rows]
+        out, self.damaged = [], []
+        for r in rows:
+            try:
+                out.append(_session_row(r))
+            except (ValueError, TypeError):
+                self.damaged.append(str(r["name"]))
+        return out
+
+    def answer_counts(self) -> dict[int, int]:
+        """How many answers each session holds, in one indexed query."""
+        rows = self.conn.execute("SELECT session_id, COUNT(*) AS n FROM answers GROUP BY session_id")
+        return {int(r["session_id"]): int(r["n"]) for r in rows}
 
     def latest_session(self) -> SessionRow | None:
         rows = self.sessions()
@@ -309,35 +387,59 @@ class Store:
         with self.transaction() as c:
             self._check_lock(session_id)
             c.execute(
-                "UPDATE sessions SET lock_pid = ?, lock_host = ?, lock_time = ? WHERE id = ?",
-                (os.getpid(), socket.gethostname(), time.time(), session_id),
+                "UPDATE sessions SET lock_pid = ?, lock_host = ?, lock_time = ?, lock_start = ? WHERE id = ?",
+                (os.getpid(), socket.gethostname(), time.time(), _process_start(os.getpid()), session_id),
             )
         self._held.add(session_id)
 
     def _check_lock(self, session_id: int) -> None:
         row = self.conn.execute(
-            "SELECT name, lock_pid, lock_host FROM sessions WHERE id = ?", (session_id,)
+            "SELECT name, lock_pid, lock_host, lock_start FROM sessions WHERE id = ?", (session_id,)
         ).fetchone()
         if row is None or row["lock_pid"] is None or row["lock_pid"] == os.getpid():
             return
         same_host = row["lock_host"] == socket.gethostname()
-        if same_host and not _pid_alive(row["lock_pid"]):
-            return  # left behind by a process that died: take it over
+        if same_host and not _holder_alive(row["lock_pid"], row["lock_start"]):
+            return  # left behind by a process that died (or whose pid was reused): take it over
         raise SessionLocked(
             f"session {row['name']!r} is open in another zhuoyue (pid {row['lock_pid']} on {row['lock_host']}); "
-            "close it there first"
+            f"close it there first, or if that process is gone: zhuoyue sessions unlock {row['name']}"
         )
+
+    def lock_holder(self, name: str) -> tuple[int, str, bool] | None:
+        """Who holds a session: (pid, host, provably alive), or None when it is free."""
+        row = self.conn.execute(
+            "SELECT lock_pid, lock_host, lock_start FROM sessions WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            raise SessionNotFound(f"no session named {name!r}")
+        if row["lock_pid"] is None:
+            return None
+        alive = row["lock_host"] == socket.gethostname() and _holder_alive(row["lock_pid"], row["lock_start"])
+        return int(row["lock_pid"]), str(row["lock_host"]), alive
+
+    def unlock(self, name: str) -> None:
+        """Reclaim a stale lock (the caller has confirmed it); a provably live local holder keeps it."""
+        holder = self.lock_holder(name)
+        if holder is not None and holder[2]:
+            raise SessionLocked(f"session {name!r} is held by a running zhuoyue (pid {holder[0]}); close it there")
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE sessions SET lock_pid = NULL, lock_host = NULL, lock_time = NULL, lock_start = NULL"
+                " WHERE name = ?",
+                (name,),
+            )
 
     def release(self, session_id: int) -> None:
         try:
             with self.transaction() as c:
                 c.execute(
-                    "UPDATE sessions SET lock_pid = NULL, lock_host = NULL, lock_time = NULL"
+                    "UPDATE sessions SET lock_pid = NULL, lock_host = NULL, lock_time = NULL, lock_start = NULL"
                     " WHERE id = ? AND lock_pid = ?",
                     (session_id, os.getpid()),
                 )
-        except sqlite3.Error:
-            pass
+        except (sqlite3.Error, StorageError):
+            pass  # closing must not fail; a lock left behind is recognised as stale later
         self._held.discard(session_id)
 
     # --- reading a session ------------------------------------------------------------------------
@@ -546,113 +648,144 @@ class Store:
     # --- export and import ------------------------------------------------------------------------
 
     def export_session(self, name: str) -> dict[str, Any]:
-        """The whole session as JSON-ready data (schema: docs in README, 'zhuoyue-session' v1)."""
-        s = self.session(name)
-        return {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "session": {
-                "name": s.name, "company": s.company, "framework": s.framework, "lang": s.lang,
-                "order_mode": s.order_mode, "scope": s.scope, "cursor": s.cursor,
-                "created": s.created, "updated": s.updated,
-            },
-            "answers": [
-                {"id": a.id, "asked": a.asked, "question": a.question, "text": a.text, "author": a.author, "created": a.created}
-                for a in self.answers(s.id)
-            ],
-            "evidence": [
-                {"answer_id": e.answer_id, "leaf_id": e.leaf_id, "text": e.text, "score": e.score,
-                 "source": e.source, "author": e.author, "active": e.active}
-                for e in self.evidence(s.id, active_only=False)
-            ],
-            "na": [{"leaf_id": k, "reason": v} for k, v in sorted(self.na(s.id).items())],
-            "notes": [
-                {"answer_id": n.answer_id, "leaf_id": n.leaf_id, "kind": n.kind, "text": n.text, "owner": n.owner,
-                 "closed": n.closed, "created": n.created}
-                for n in self.notes(s.id)
-            ],
-            "scores": [{"item_id": k, "percent": v} for k, v in sorted(self.scores(s.id).items())],
-            "assessor_scores": [
-                {"item_id": item, "author": author, "percent": pct}
-                for item, per in sorted(self.assessor_scores(s.id).items()) for author, pct in sorted(per.items())
-            ],
-        }  # fmt: skip
+        """The whole session as JSON-ready data ('zhuoyue-session' v1, see README "Contracts").
 
-    def import_session(self, data: dict[str, Any], *, name: str | None = None) -> SessionRow:
-        """Create a session from exported data in one transaction (all or nothing)."""
-        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            raise StorageError("not a zhuoyue session export (missing 'format': 'zhuoyue-session')")
-        if data.get("version") != EXPORT_VERSION:
-            raise StorageError(f"unsupported session export version {data.get('version')!r}")
+        Built by the models `import_session` reads with (assistant.sessionfile), so an
+        export always reads back; a stored value they refuse is a StorageError naming it.
+        """
+        # imported here: pydantic is needed only by export and import
+        from assistant.sessionfile import SessionFileError, build_session_file
+
+        s = self.session(name)
         try:
-            meta = data["session"]
-            target = (name or meta["name"]).strip()
-            now = time.time()
+            file = build_session_file({
+                "session": {
+                    "name": s.name, "company": s.company, "framework": s.framework, "lang": s.lang,
+                    "order_mode": s.order_mode, "scope": s.scope, "cursor": s.cursor,
+                    "created": s.created, "updated": s.updated,
+                },
+                "answers": [
+                    {"id": a.id, "asked": a.asked, "question": a.question, "text": a.text, "author": a.author,
+                     "created": a.created}
+                    for a in self.answers(s.id)
+                ],
+                "evidence": [
+                    {"answer_id": e.answer_id, "leaf_id": e.leaf_id, "text": e.text, "score": e.score,
+                     "source": e.source, "author": e.author, "active": e.active}
+                    for e in self.evidence(s.id, active_only=False)
+                ],
+                "na": [{"leaf_id": k, "reason": v} for k, v in sorted(self.na(s.id).items())],
+                "notes": [
+                    {"answer_id": n.answer_id, "leaf_id": n.leaf_id, "kind": n.kind, "text": n.text,
+                     "owner": n.owner, "closed": n.closed, "created": n.created}
+                    for n in self.notes(s.id)
+                ],
+                "scores": [{"item_id": k, "percent": v} for k, v in sorted(self.scores(s.id).items())],
+                "assessor_scores": [
+                    {"item_id": item, "author": author, "percent": pct}
+                    for item, per in sorted(self.assessor_scores(s.id).items()) for author, pct in sorted(per.items())
+                ],
+            })  # fmt: skip
+        except SessionFileError as exc:
+            raise StorageError(f"session {s.name!r} cannot be exported: {exc}") from exc
+        return file.to_json()
+
+    def import_session(
+        self,
+        data: object,
+        *,
+        name: str | None = None,
+        check_clause: Callable[[str, str], str | None] | None = None,
+    ) -> SessionRow:
+        """Create a session from exported data in one transaction (all or nothing).
+
+        The data is checked whole first (assistant.sessionfile): a bad value refuses
+        the file with a message naming the field, and nothing is written.
+        `check_clause(id, "item" | "leaf" | "node")` returns why a clause id is wrong,
+        or None; the caller builds it from its knowledge base (sessionfile.kb_clause_check).
+        """
+        # imported here: pydantic is needed only by export and import
+        from assistant.sessionfile import SessionFileError, check_name, read_session_file
+
+        try:
+            file = read_session_file(data, check_clause=check_clause)
+            target = check_name(name) if name is not None else file.session.name
+        except SessionFileError as exc:
+            raise StorageError(f"the session file was refused, nothing was imported: {exc}") from exc
+        meta = file.session
+        now = time.time()
+        try:
             with self.transaction() as c:
                 cur = c.execute(
                     "INSERT INTO sessions (name, company, framework, lang, order_mode, scope, cursor, created, updated)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (target, meta.get("company", ""), meta["framework"], meta.get("lang", "zh"),
-                     meta.get("order_mode", "standard"), meta.get("scope"), json.dumps(meta.get("cursor", {})),
-                     meta.get("created", now), now),
+                    (target, meta.company, meta.framework, meta.lang, meta.order_mode, meta.scope,
+                     json.dumps(meta.cursor.model_dump(mode="json"), ensure_ascii=False), meta.created, now),
                 )  # fmt: skip
                 sid = cur.lastrowid
                 id_map: dict[int, int] = {}
-                for a in data.get("answers", []):
+                for a in file.answers:
                     cur = c.execute(
                         "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
-                        (
-                            sid,
-                            a.get("asked"),
-                            a.get("question", ""),
-                            a["text"],
-                            a.get("author", ""),
-                            a.get("created", now),
-                        ),
+                        (sid, a.asked, a.question, a.text, a.author, a.created),
                     )
-                    id_map[int(a["id"])] = int(cur.lastrowid or 0)
-                for e in data.get("evidence", []):
-                    answer = id_map.get(e["answer_id"]) if e.get("answer_id") is not None else None
+                    id_map[a.id] = int(cur.lastrowid or 0)
+                for e in file.evidence:
                     c.execute(
                         "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, active, created)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (sid, answer, e["leaf_id"], e["text"], e.get("score"), e.get("source", "import"),
-                         e.get("author", ""), int(bool(e.get("active", True))), now),
+                        (sid, id_map.get(e.answer_id) if e.answer_id is not None else None, e.leaf_id, e.text,
+                         e.score, e.source, e.author, int(e.active), now),
                     )  # fmt: skip
-                for row in data.get("na", []):
-                    c.execute("INSERT INTO na VALUES (?, ?, ?)", (sid, row["leaf_id"], row["reason"]))
-                for n in data.get("notes", []):
-                    if n["kind"] not in NOTE_KINDS:
-                        raise ValueError(f"unknown note kind {n['kind']!r}")
-                    answer = id_map.get(n["answer_id"]) if n.get("answer_id") is not None else None
+                for row in file.na:
+                    c.execute("INSERT INTO na VALUES (?, ?, ?)", (sid, row.leaf_id, row.reason))
+                # the file says only whether a to-do was closed; its own answer (or the last one) closed it
+                last_answer = max(id_map.values(), default=None)
+                for n in file.notes:
+                    answer = id_map.get(n.answer_id) if n.answer_id is not None else None
                     c.execute(
                         "INSERT INTO notes (session_id, answer_id, leaf_id, kind, text, owner, closed_by, created)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (sid, answer, str(n["leaf_id"]), n["kind"], str(n["text"]), str(n.get("owner", "")),
-                         answer if n.get("closed") else None, n.get("created", now)),
+                        (sid, answer, n.leaf_id, n.kind, n.text, n.owner,
+                         (answer or last_answer) if n.closed else None, n.created),
                     )  # fmt: skip
-                for row in data.get("assessor_scores", []):
+                for a_row in file.assessor_scores:
                     c.execute(
                         "INSERT INTO assessor_scores VALUES (?, ?, ?, ?)",
-                        (sid, row["item_id"], row["author"], int(row["percent"])),
+                        (sid, a_row.item_id, a_row.author, a_row.percent),
                     )
-                for row in data.get("scores", []):
+                for s_row in file.scores:
                     c.execute(
                         "INSERT INTO scores (session_id, item_id, percent) VALUES (?, ?, ?)",
-                        (sid, row["item_id"], int(row["percent"])),
+                        (sid, s_row.item_id, s_row.percent),
                     )
         except sqlite3.IntegrityError as exc:
+            if "sessions.name" in str(exc):
+                raise StorageError(f"a session named {target!r} already exists") from exc
             raise StorageError(f"cannot import: {exc}") from exc
-        except (KeyError, TypeError, ValueError) as exc:
-            raise StorageError(f"the session export is malformed: {exc!r}") from exc
         return self.session(target)
 
 
 def _session_row(row: sqlite3.Row) -> SessionRow:
+    """A session row as typed data; ValueError when the row is damaged (a cursor that is not an object …)."""
+    cursor = json.loads(row["cursor"] or "{}")
+    if not isinstance(cursor, dict) or not isinstance(row["name"], str):
+        raise ValueError(f"session row {row['id']} is damaged")
     return SessionRow(
-        row["id"], row["name"], row["company"], row["framework"], row["lang"], row["order_mode"], row["scope"],
-        json.loads(row["cursor"] or "{}"), row["created"], row["updated"],
+        row["id"], row["name"], str(row["company"] or ""), str(row["framework"]), str(row["lang"] or "zh"),
+        str(row["order_mode"] or "standard"), row["scope"], cursor, float(row["created"] or 0), float(row["updated"] or 0),
     )  # fmt: skip
+
+
+def _describe(exc: sqlite3.Error, path: Path) -> str:
+    message = str(exc)
+    if "full" in message:
+        return f"the disk holding {path} is full; this step was not saved, everything before it is"
+    if "locked" in message or "busy" in message:
+        return f"{path} is busy: another program holds it; try again"
+    if "readonly" in message or "read-only" in message:
+        return f"{path} is read-only; nothing was saved"
+    return f"{path}: the database could not be written ({message}); this step was not saved"
 
 
 def _looks_like_sqlite(path: Path) -> bool:
