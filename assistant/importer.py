@@ -11,8 +11,13 @@ shows what the draft addresses and what it leaves out.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 import time
+import zipfile
+import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +31,10 @@ from knowledge.errors import UserError
 from knowledge.models import Node
 
 MAX_DRAFT_BYTES = 50 * 1024 * 1024
+#: A .docx whose XML parts inflate past this is refused before parsing (lxml needs ~10x in memory).
+MAX_DOCX_XML_BYTES = 50 * 1024 * 1024
+#: All parts, images included: python-docx holds every one in memory.
+MAX_DOCX_BYTES = 200 * 1024 * 1024
 _HEADING = re.compile(
     r"^\s*(?:第?\s*)?(4(?:\.\d+){1,4})\s*(?:[\(（]?([a-hA-H])[\)）])?\s*[、.．:：\s]?\s*(.{0,60})$"
 )
@@ -68,17 +77,7 @@ def read_draft(path: Path) -> list[Paragraph]:
 
 
 def _read_text(path: Path) -> list[Paragraph]:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise DraftError(f"{path.name} is a binary file, not text")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DraftError(f"{path.name}: the text is neither UTF-8 nor GB18030")
+    text = decode_draft(path.name, path.read_bytes())
     out = []
     for block in re.split(r"\n\s*\n|\r\n\s*\r\n", text):
         for line in block.splitlines() if _looks_like_lines(block) else [block.replace("\n", "")]:
@@ -99,17 +98,105 @@ def _looks_like_lines(block: str) -> bool:
     )
 
 
+def decode_draft(name: str, raw: bytes) -> str:
+    """The text of a draft's bytes; DraftError names the encoding problem rather than guess.
+
+    A byte-order mark decides (UTF-8, UTF-16, UTF-32). Without one: UTF-8, else
+    whichever of GB18030 and Big5 reads as ordinary Chinese. Both decoders
+    accept most of the other's bytes, so the wrong one yields mojibake rather
+    than an error; mojibake is full of rare characters, kana and private-use
+    code points, which is how it is told apart.
+    """
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                break  # a BOM by accident: the legacy decoders below say what they make of it
+            if "\x00" in text:
+                raise DraftError(f"{name} is a binary file, not text")
+            return text
+    else:
+        if b"\x00" in raw[:4096]:
+            raise DraftError(
+                f"{name} is a binary file, or UTF-16 text without a byte-order mark; save it as UTF-8"
+            )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    readings = []
+    for encoding in ("gb18030", "cp950"):  # cp950: Big5 as Windows writes it
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        readings.append((_rare_share(text), text))
+    detail = ""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        detail = " (it starts with a UTF-16 byte-order mark but is not valid UTF-16)"
+    if readings:
+        share, text = min(readings, key=lambda r: r[0])  # a tie keeps GB18030, listed first
+        if share <= MAX_RARE_SHARE:
+            return text
+        detail = " (read as either, it is mostly rare characters)"
+    raise DraftError(f"{name}: the text is neither UTF-8 nor GB18030 nor Big5{detail}; save it as UTF-8")
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM it starts with
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+#: Above this share of rare characters (among the non-ASCII ones) a reading is taken for mojibake.
+MAX_RARE_SHARE = 0.25
+# Punctuation and symbols Chinese drafts use; kana, Greek, Cyrillic, box drawing
+# and private-use characters are what a wrong decoder makes of Chinese.
+_COMMON_SYMBOLS = ((0x2010, 0x2027), (0x2030, 0x2033), (0x2103, 0x2103), (0x2160, 0x216B), (0x2190, 0x2193),
+                   (0x2460, 0x2473), (0x25A0, 0x25FF), (0x2605, 0x2606), (0x3000, 0x303F), (0xFF01, 0xFF5E))  # fmt: skip
+
+
+def _rare_share(text: str) -> float:
+    counts = Counter(c for c in text if ord(c) >= 0x80 and not c.isspace())
+    total = sum(counts.values())
+    if not total:
+        return 0.0
+    return sum(n for c, n in counts.items() if not _common(c)) / total
+
+
+@functools.lru_cache(maxsize=8192)
+def _common(char: str) -> bool:
+    code = ord(char)
+    if char in "·×÷°±√※" or any(lo <= code <= hi for lo, hi in _COMMON_SYMBOLS):
+        return True
+    if not 0x4E00 <= code <= 0x9FFF:
+        return False
+    # common means in GB2312 (simplified) or in Big5's first level (traditional)
+    try:
+        char.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        return 0xA440 <= int.from_bytes(char.encode("big5"), "big") <= 0xC67E
+    except UnicodeEncodeError:
+        return False
+
+
 def _read_docx(path: Path) -> list[Paragraph]:
-    import zipfile
-
     from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
 
+    _check_docx_package(path)
     try:
         document = Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    # python-docx on a crafted package fails in many ways (KeyError, ValueError,
+    # lxml's XMLSyntaxError for `&#27;` or an entity loop, ...); the file is at fault
+    except Exception as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DraftError(
-            f"{path.name} cannot be opened as a Word document (damaged, encrypted or not .docx): {exc}"
+            f"{path.name} cannot be opened as a Word document (damaged, encrypted or not .docx): {reason}"
         ) from exc
     # paragraph.style looks the style up anew each time (slow on long drafts): map ids once
     names = {s.style_id: (s.name or "").lower() for s in document.styles}
@@ -127,6 +214,74 @@ def _read_docx(path: Path) -> list[Paragraph]:
             if text:
                 out.append(Paragraph(text))
     return out
+
+
+def _check_docx_package(path: Path) -> None:
+    """Refuse a .docx that is no zip, is encrypted, hides a DTD, or inflates past the limits.
+
+    Runs before python-docx, which inflates every part into memory and hands
+    the XML to lxml.
+    """
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(_OLE_MAGIC)) == _OLE_MAGIC:
+                # Word saves a password-protected document as an OLE container, not a zip
+                raise DraftError(f"{path.name} is password-protected; save an unprotected copy as .docx")
+        with zipfile.ZipFile(path) as package:
+            _check_parts(path.name, package)
+    except _ZIP_ERRORS as exc:
+        raise DraftError(
+            f"{path.name} cannot be opened as a Word document (damaged, encrypted or not .docx): {exc}"
+        ) from exc
+
+
+def _check_parts(name: str, package: zipfile.ZipFile) -> None:
+    # Declared sizes first, as they cost nothing; then every part is inflated in
+    # chunks and counted as it comes, because declared sizes can lie. Reading
+    # each part to its end also checks its CRC, so damage is found here too.
+    infos = package.infolist()
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise DraftError(f"{name} is encrypted; save an unprotected copy as .docx")
+    _check_sizes(
+        name, sum(i.file_size for i in infos if _is_xml_part(i.filename)), sum(i.file_size for i in infos)
+    )
+    xml_bytes = all_bytes = 0
+    for info in infos:
+        is_xml = _is_xml_part(info.filename)
+        tail = b""
+        with package.open(info) as part:
+            while chunk := part.read(1 << 20):
+                all_bytes += len(chunk)
+                xml_bytes += len(chunk) if is_xml else 0
+                _check_sizes(name, xml_bytes, all_bytes)
+                if is_xml and any(mark in tail + chunk for mark in _DOCTYPE_MARKS):
+                    raise DraftError(
+                        f"{name} declares an XML DOCTYPE in {info.filename}, which Word never writes;"
+                        " it is refused as hostile"
+                    )
+                tail = chunk[-32:]  # a mark may straddle two chunks
+
+
+def _check_sizes(name: str, xml_bytes: int, all_bytes: int) -> None:
+    for size, limit, what in (
+        (xml_bytes, MAX_DOCX_XML_BYTES, "document XML"),
+        (all_bytes, MAX_DOCX_BYTES, "parts"),
+    ):
+        if size > limit:
+            raise DraftError(
+                f"{name} unpacks to more than {limit // 1_048_576} MB of {what} (a zip bomb?); it is refused"
+            )
+
+
+def _is_xml_part(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels"))
+
+
+# what zipfile raises for a damaged package (NotImplementedError: an unknown compression method)
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, OSError)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# a DTD is where entity bombs and external entities live; in any of XML's encodings
+_DOCTYPE_MARKS = tuple("<!DOCTYPE".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
 def heading_clause(text: str, kb: KnowledgeBase, *, styled: bool = False) -> Node | None:

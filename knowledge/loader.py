@@ -52,6 +52,14 @@ def read_yaml(path: Path) -> tuple[Any, Problem | None]:
     except UnicodeDecodeError as exc:
         return None, Problem(path, None, f"not UTF-8 text (byte {exc.start})", "unreadable")
     try:
+        alias = _first_alias(text)
+        if alias is not None:
+            return None, Problem(
+                path,
+                None,
+                f"YAML anchors and aliases (&name, *name) are not allowed (line {alias}); write the value out",
+                "syntax",
+            )
         return yaml.load(text, Loader=_Loader), None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -61,6 +69,26 @@ def read_yaml(path: Path) -> tuple[Any, Problem | None]:
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _first_alias(text: str) -> int | None:
+    """The line of the first anchor or alias, read from the event stream before anything is built.
+
+    An alias makes the constructor share (and a dumper, or our own walk over the
+    data, expand) the anchored value: a few lines of nested aliases become
+    gigabytes. Events are flat, so scanning them costs nothing of the sort.
+    """
+    if "&" not in text and "*" not in text:
+        return None  # no anchor or alias can be written without them; skips the scan for most files
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return int(event.start_mark.line) + 1
+    finally:
+        loader.dispose()
+    return None
 
 
 def _node_problems(path: Path, index: int, raw: Any) -> tuple[Node | None, list[Problem]]:
