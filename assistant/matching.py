@@ -16,9 +16,6 @@ vectorised here exactly as TfidfVectorizer would do it (a test pins that).
 from __future__ import annotations
 
 import json
-import math
-import os
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from assistant.dimensions import results_cue
+from assistant.files import replace_atomically
 from assistant.paths import cache_dir
 from assistant.textnorm import DEFAULT_ANALYZER, MAX_QUERY_CHARS, Analyzer, clean, normalize, sentences
 from knowledge.errors import UserError
@@ -102,15 +101,28 @@ class _Csc:
     n_rows: int
 
     def scores(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """One query's dot product with every document."""
+        return self.scores_many(np.zeros(cols.size, dtype=np.int64), cols, weights, 1).reshape(self.n_rows)
+
+    def scores_many(self, queries: np.ndarray, cols: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+        """Dot products of n queries with every document, as an (n, n_rows) array.
+
+        The queries come as one flat list of (query, term, weight) entries, each
+        query's entries together; every document's sum is added up in the order
+        of its query's terms, so a query's row is the same whether it is scored
+        alone or in a batch.
+        """
         starts, ends = self.colptr[cols], self.colptr[cols + 1]
         lengths = ends - starts
-        if not lengths.sum():
-            return np.zeros(self.n_rows, dtype=np.float32)
-        take = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True) if e > s])
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros((n, self.n_rows), dtype=np.float32)
+        # the positions of every term's column entries, in term order, without a Python loop
+        take = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         w = np.repeat(weights, lengths)
-        return np.bincount(self.rows[take], weights=self.data[take] * w, minlength=self.n_rows).astype(
-            np.float32
-        )
+        cells = np.repeat(queries, lengths) * self.n_rows + self.rows[take]
+        flat = np.bincount(cells, weights=self.data[take] * w, minlength=n * self.n_rows)
+        return flat.reshape(n, self.n_rows).astype(np.float32)
 
     def contributions(self, cols: np.ndarray, weights: np.ndarray, row: int) -> dict[int, float]:
         """Query term → its share of the row's score (cols sorted ascending)."""
@@ -179,9 +191,11 @@ class Index:
             "domain_words": self.domain_words,
             "config": asdict(self.config),
         }
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            np.savez(
+        # through a fresh mkstemp file renamed into place: the cache folder may be shared,
+        # and a reader never sees half an index
+        replace_atomically(
+            path,
+            lambda fh: np.savez(
                 fh,
                 meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
                 idf=self.idf,
@@ -196,8 +210,8 @@ class Index:
                 bg_rows=self.background.rows,
                 bg_colptr=self.background.colptr,
                 bg_n=np.array([self.background.n_rows]),
-            )
-        os.replace(tmp, path)  # atomic: a reader never sees half a file
+            ),
+        )
 
     @classmethod
     def load(cls, path: Path) -> Index:
@@ -220,32 +234,6 @@ class Index:
             )
 
 
-# Figures, trends and comparisons are what results statements are made of.
-_FIGURE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|％|个百分点|分|万元|亿元|万|亿|元|倍|次|人次|小时|天|项|件|ppm|pcs|days?|hours?|points?|percent)"
-    r"|\d{2,}(?:\.\d+)?|\d+\.\d+"
-)
-_TREND = re.compile(
-    r"提高|提升|增长|增加|上升|下降|降低|减少|降至|提升至|提高到|达到|同比|环比|逐年|连续|近[三四五3-5]年|从.{1,12}[到至]|"
-    r"高于|低于|优于|领先|超过|行业平均|行业均值|标杆|竞争对手|对标|排名|第一|前列|"
-    r"increas|improv|rose|grew|growth|fell|declin|reduc|from\s+\S+\s+to|above|below|ahead|industry average|benchmark|"
-    r"compared|versus|vs\.?|ranked|top quartile|best-in-class"
-)
-_HOW = re.compile(
-    r"如何|怎么|建立|制定|通过|采用|实施|推行|组织|负责|流程|制度|机制|程序|定期|每[年季月周天]|"
-    r"establish|procedure|process|we use|we hold|each (?:month|quarter|year)|every (?:month|quarter|year)|regularly"
-)
-
-
-def results_cue(text: str) -> float:
-    """How much a statement reads as results (figures, trends, comparisons): 0–1."""
-    figures = len(_FIGURE.findall(text))
-    trends = len(_TREND.findall(text))
-    how = len(_HOW.findall(text))
-    evidence = min(figures, 4) * 0.8 + min(trends, 4) * 0.6 - min(how, 4) * 0.4
-    return 1.0 / (1.0 + math.exp(-(evidence - 1.5)))
-
-
 class ClauseMatcher:
     """Ranks leaves for a text; thread-safe for reading."""
 
@@ -259,21 +247,43 @@ class ClauseMatcher:
         self._order = np.argsort(index.example_leaf, kind="stable")
         self._leaf_ids = [leaf["id"] for leaf in index.leaves]
         self._position = {leaf_id: i for i, leaf_id in enumerate(self._leaf_ids)}
-        self._sentence_cache: dict[str, tuple[tuple[str, ...], tuple[np.ndarray, ...]]] = {}
+        self._sentence_cache: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
         counts = np.bincount(index.example_leaf, minlength=self._n_leaves)
         self._group_sizes = counts
         self._group_starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        # each example's place within its leaf's group
+        self._slot = np.empty(index.example_leaf.size, dtype=np.int64)
+        self._slot[self._order] = (
+            np.arange(index.example_leaf.size) - self._group_starts[index.example_leaf[self._order]]
+        )
+        self._last_vector: tuple[str, np.ndarray, np.ndarray] | None = None
 
     @property
     def leaf_ids(self) -> list[str]:
         return list(self._leaf_ids)
 
     def vectorize(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Query terms and their l2-normalised tf-idf weights (sublinear tf)."""
-        counts = Counter(t for t in self._analyzer(text) if t in self.index.vocab)
+        """Query terms and their l2-normalised tf-idf weights (sublinear tf).
+
+        The last text's vector is remembered (read-only): a match vectorises the
+        whole answer for scoring, the off-topic guard and the explanation.
+        """
+        last = self._last_vector
+        if last is not None and last[0] == text:
+            return last[1], last[2]
+        cols, weights = self._vectorize(text)
+        cols.flags.writeable = weights.flags.writeable = False
+        self._last_vector = (text, cols, weights)
+        return cols, weights
+
+    def _vectorize(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        vocab = self.index.vocab
+        # count first, then look up each distinct feature once; the order (first
+        # occurrence) and so the weights are the same as filtering every token
+        counts = {t: n for t, n in Counter(self._analyzer(text)).items() if t in vocab}
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        cols = np.fromiter((self.index.vocab[t] for t in counts), dtype=np.int64, count=len(counts))
+        cols = np.fromiter((vocab[t] for t in counts), dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         weights = (1.0 + np.log(tf)) * self.index.idf[cols]
         weights /= np.linalg.norm(weights)
@@ -318,6 +328,67 @@ class ClauseMatcher:
             return 0.0
         return float(self.index.background.scores(cols, weights).max())
 
+    def _guarded_many(self, texts: tuple[str, ...]) -> np.ndarray:
+        """`guarded_scores` of many texts at once, one row each, in one sparse product.
+
+        The same arithmetic as scoring each text alone (a test pins that the rows
+        are identical), but the documents, examples and background are each
+        multiplied once for all texts instead of once per text.
+        """
+        cfg = self.config
+        n = len(texts)
+        # not through vectorize(): the whole answer's remembered vector is needed again
+        vectors = [self._vectorize(text) for text in texts]
+        lengths = [cols.size for cols, _ in vectors]
+        if not n or not sum(lengths) or not self._n_leaves:
+            return np.zeros((n, self._n_leaves), dtype=np.float32)
+        queries = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        cols = np.concatenate([c for c, _ in vectors])
+        weights = np.concatenate([w for _, w in vectors])
+        doc = self.index.docs.scores_many(queries, cols, weights, n)
+        ex = self.index.examples.scores_many(queries, cols, weights, n)
+        nearest = self._nearest_examples_many(ex, cfg.example_k)
+        score = cfg.doc_weight * doc + (1.0 - cfg.doc_weight) * nearest
+        if cfg.kind_prior:
+            cue = np.array([results_cue(text) for text in texts]) - 0.5
+            up, down = 1.0 + cfg.kind_prior * cue, 1.0 - cfg.kind_prior * cue
+            score = score * np.where(self._is_results[None, :], up[:, None], down[:, None])
+        score = np.clip(score, 0.0, 1.0)
+        best = score.max(axis=1)
+        nearest_example = ex.max(axis=1) if ex.shape[1] else np.zeros(n, dtype=np.float32)
+        off = best < cfg.threshold
+        unsure = np.flatnonzero(~off & (best < cfg.confident))
+        if unsure.size and self.index.background.n_rows:
+            keep = np.isin(queries, unsure)
+            renumber = np.zeros(n, dtype=np.int64)
+            renumber[unsure] = np.arange(unsure.size)
+            bg = self.index.background.scores_many(
+                renumber[queries[keep]], cols[keep], weights[keep], unsure.size
+            )
+            # in float64, as the single-text path multiplies Python floats
+            bg_best = bg.max(axis=1).astype(np.float64)
+            off[unsure] |= nearest_example[unsure] < cfg.background_margin * bg_best
+        score[off] = 0.0
+        return score
+
+    def _nearest_examples_many(self, ex: np.ndarray, k: int) -> np.ndarray:
+        """`_nearest_examples` for each row of an (n, n_examples) array."""
+        out = np.zeros((ex.shape[0], self._n_leaves), dtype=np.float32)
+        if ex.size == 0:
+            return out
+        # one slot per example in a (leaf, slot) grid, padded with -inf, then each
+        # leaf's examples sorted best first: the same values, in the same order, as
+        # the single-text path picks and adds up
+        grid = np.full((ex.shape[0], self._n_leaves, max(self._group_sizes.max(), k)), -np.inf, np.float32)
+        grid[:, self.index.example_leaf, self._slot] = ex
+        best_first = -np.sort(-grid, axis=-1)[:, :, :k]
+        take = np.minimum(self._group_sizes, k)
+        mask = np.arange(k)[None, :] < take[:, None]
+        picked = np.where(mask, best_first, 0.0)
+        has = take > 0
+        out[:, has] = picked[:, has].sum(axis=-1) / take[has]
+        return out
+
     def _nearest_examples(self, ex: np.ndarray, k: int) -> np.ndarray:
         """Mean of each leaf's k best example scores (fewer if it has fewer examples)."""
         out = np.zeros(self._n_leaves, dtype=np.float32)
@@ -347,12 +418,15 @@ class ClauseMatcher:
         if not text:
             return []
         scores = self.guarded_scores(text)
-        for part_scores in self._sentence_scores(text)[1]:
-            scores = np.maximum(scores, self.config.segment_weight * part_scores)
+        per_part = self._sentence_scores(text)[1]
+        if per_part.shape[0]:
+            # the weight is positive, so weighting the best sentence is weighting each
+            scores = np.maximum(scores, self.config.segment_weight * per_part.max(axis=0))
         return self._ranked(text, scores, top, explain=explain)
 
-    def _sentence_scores(self, text: str) -> tuple[tuple[str, ...], tuple[np.ndarray, ...]]:
-        """The sentences of a long answer and each one's guarded scores (none for short text).
+    def _sentence_scores(self, text: str) -> tuple[tuple[str, ...], np.ndarray]:
+        """The sentences of a long answer and their guarded scores, one row per
+        sentence (no rows for short text).
 
         Remembered for the last few texts: the interview asks `match` and then
         `support` about the same answer, and the sentences need scoring once.
@@ -361,10 +435,9 @@ class ClauseMatcher:
         if cached is None:
             parts = tuple(sentences(text))
             if len(parts) < self.config.segment_min:
-                cached = ((), ())
-            else:
-                parts = parts[:200]
-                cached = (parts, tuple(self.guarded_scores(part) for part in parts))
+                parts = ()
+            parts = parts[:200]
+            cached = (parts, self._guarded_many(parts))
             if len(self._sentence_cache) >= 8:
                 self._sentence_cache.pop(next(iter(self._sentence_cache)))
             self._sentence_cache[text] = cached
@@ -379,14 +452,14 @@ class ClauseMatcher:
         """
         text = clean(text)[:MAX_QUERY_CHARS].strip()
         parts, per_part = self._sentence_scores(text)
+        best = per_part.max(axis=1) if per_part.size else np.zeros(len(parts))
         out = {}
         for leaf_id in leaf_ids:
             i = self._position.get(leaf_id)
-            chosen = [
-                part
-                for part, scores in zip(parts, per_part, strict=True)
-                if i is not None and scores[i] > 0 and scores[i] >= 0.7 * scores.max()
-            ]
+            chosen: list[str] = []
+            if i is not None and parts:
+                column = per_part[:, i]
+                chosen = [parts[j] for j in np.flatnonzero((column > 0) & (column >= 0.7 * best))]
             out[leaf_id] = " ".join(chosen) if chosen else text
         return out
 

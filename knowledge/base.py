@@ -6,11 +6,32 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from knowledge.models import Node
+from knowledge.models import Lang, Node
 
 # "4.3.3.2c" and "4.3.3.2(c)" are how people write lettered points; map the
 # letter to the seed's numbering (a → .1).
 _LETTERED = re.compile(r"^(4(?:\.\d+){2,3})\s*[\(（]?([a-hA-H])[\)）]?$")
+
+
+# What someone holding the official text confirms for a node marked `check`: the
+# facts a node of that level takes from the standard (ids, titles, points, which
+# points exist); the prose is ours and needs no confirming.
+_UNCONFIRMED_PARTS: dict[str, dict[Lang, str]] = {
+    "category": {"zh": "类目名称和分值", "en": "title and points"},
+    "general": {"zh": "总则的名称和范围", "en": "title and scope"},
+    "item": {"zh": "条目名称、分值及其下要点的划分", "en": "title, points and how it divides into points"},
+    "summary": {"zh": "提要是否在原文中及其名称", "en": "that the summary is in the text, and its title"},
+    "area": {"zh": "方面的名称及其下要点的划分", "en": "title and how it divides into points"},
+    "point": {
+        "zh": "该要点是否在原文中、编号(字母)和名称",
+        "en": "that the point is in the text, its letter and its title",
+    },
+}
+
+
+def unconfirmed_parts(node: Node, lang: Lang = "zh") -> str:
+    """What is still to be confirmed about a node marked `check`, in words."""
+    return _UNCONFIRMED_PARTS[node.level][lang]
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,10 @@ class KnowledgeBase:
     def leaves(self, *, scored: bool = True) -> list[Node]:
         """Lettered points, the nodes evidence covers (the profile's when scored=False)."""
         return [n for n in self.nodes if n.is_leaf and (n.kind != "profile") == scored]
+
+    def unconfirmed(self) -> list[Node]:
+        """Nodes marked `check`: not yet confirmed against the official text, in clause order."""
+        return [n for n in self.nodes if n.confidence == "check"]
 
     def descendants(self, node_id: str) -> Iterator[Node]:
         for child in self._children.get(node_id, []):
