@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.textnorm import clean
 from knowledge.errors import UserError
 
 SCHEMA_VERSION = 4
@@ -326,7 +327,7 @@ class Store:
         self, name: str, *, framework: str, company: str = "", lang: str = "zh", order_mode: str = "standard",
         scope: str | None = None,
     ) -> SessionRow:  # fmt: skip
-        name = name.strip()
+        name = clean(name).strip()
         if not name:
             raise StorageError("a session needs a name")
         with self.transaction() as c:
@@ -338,6 +339,8 @@ class Store:
 
     def session(self, name: str) -> SessionRow:
         row = self.conn.execute("SELECT * FROM sessions WHERE name = ?", (name,)).fetchone()
+        if row is None:  # a name as typed or pasted, with the invisible characters stored names lack
+            row = self.conn.execute("SELECT * FROM sessions WHERE name = ?", (clean(name).strip(),)).fetchone()
         if row is None:
             raise SessionNotFound(f"no session named {name!r}")
         try:
@@ -356,6 +359,14 @@ class Store:
                 self.damaged.append(str(r["name"]))
         return out
 
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """SQLite's full integrity check (slower than the quick check every open runs); [] when sound."""
+        try:
+            rows = [r[0] for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+        except sqlite3.DatabaseError as exc:
+            return [f"{self.path}: {exc}"]
+        return [] if rows == ["ok"] else [f"{self.path}: {row}" for row in rows]
+
     def answer_counts(self) -> dict[int, int]:
         """How many answers each session holds, in one indexed query."""
         rows = self.conn.execute("SELECT session_id, COUNT(*) AS n FROM answers GROUP BY session_id")
@@ -366,6 +377,7 @@ class Store:
         return rows[0] if rows else None
 
     def rename(self, old: str, new: str) -> None:
+        new = clean(new).strip()
         session = self.session(old)
         try:
             with self.transaction() as c:
@@ -510,6 +522,8 @@ class Store:
         The unique index decides, so two processes racing for one name get the same
         message however their transactions interleave.
         """
+        # names and companies are shown everywhere: no control, bidi or zero-width characters in them
+        name, company = clean(name).strip(), clean(company).strip()
         now = time.time()
         try:
             cur = self.conn.execute(

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 #: Longest text matched as one query; longer input is cut and the caller says so.
 MAX_QUERY_CHARS = 20_000
@@ -22,9 +23,15 @@ MAX_QUERY_CHARS = 20_000
 ANALYZERS = ("char", "word", "union")
 DEFAULT_ANALYZER = "char"
 
-# control characters, zero-width marks, and lone surrogates (what invalid bytes on a
-# pipe decode to with surrogateescape); none of them belongs in an answer
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")
+# What clean() drops: C0 and C1 controls (tab and newline are kept, as space and newline),
+# bidi marks, embeddings, overrides and isolates (they reorder what a reader sees, the
+# "Trojan Source" trick), zero-width and invisible characters, line/paragraph separators.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    r"\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+# lone surrogates: what invalid bytes decode to with surrogateescape; replaced, like any invalid UTF-8
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[.])\s+(?=[A-Z])")
@@ -81,8 +88,16 @@ def decode_line(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def clean(text: str) -> str:
-    """Strip control and zero-width characters; keep newlines and tabs as spaces/newlines."""
+def clean(text: str | bytes) -> str:
+    """The one cleaning of every string on its way into the database.
+
+    Drops control, bidi and zero-width characters; invalid UTF-8 (bytes, or the lone
+    surrogates it decodes to with surrogateescape) becomes U+FFFD; line ends become
+    newlines and tabs spaces.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    text = _SURROGATE.sub("\ufffd", text)
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
 
 

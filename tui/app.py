@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -19,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
 
 from assistant import commands
+from assistant.console import safe
 from assistant.i18n import pick
 from assistant.interview import Interview, InterviewError, Reply
 from assistant.services import Services
@@ -135,7 +137,8 @@ class ZhuoyueApp(App[None]):
                 company=company, read_only=self.mode == "coverage",
             )  # fmt: skip
         except UserError as exc:  # a locked or missing session: say so and leave
-            self.exit(message=f"error: {exc}")
+            # a Text, so that a session name is neither markup nor a terminal escape
+            self.exit(message=Text(safe(f"error: {exc}")))
             return
         self.sub_title = self.interview.session.name
         if self.mode == "interview":
@@ -351,9 +354,9 @@ class ZhuoyueApp(App[None]):
             try:
                 written = commands.export(iv, Path(value).expanduser())
             except (InterviewError, OSError) as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(str(exc), severity="error", markup=False)
                 return
-            self.notify(pick(self.lang, f"已导出到 {written}", f"Exported to {written}"))
+            self.notify(pick(self.lang, f"已导出到 {written}", f"Exported to {written}"), markup=False)
 
         label = pick(self.lang, f"文件路径(格式由扩展名决定:{commands.EXPORT_FORMATS}):",
                    f"File path (the suffix picks the format: {commands.EXPORT_FORMATS}):")  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -35,8 +36,9 @@ class StartScreen(ModalScreen[tuple[str, str] | None]):
                 pick(lang, "GB/T 19580-2012 卓越绩效评价准则", "GB/T 19580-2012 criteria"), classes="dim"
             )
             if self.last:
+                # Content, not a str: a session name such as "[/b]x" is text, not markup
                 yield Button(
-                    pick(lang, f"继续上次的会话:{self.last}", f"Resume “{self.last}”"),
+                    Content(pick(lang, f"继续上次的会话:{self.last}", f"Resume “{self.last}”")),
                     id="resume",
                     variant="primary",
                 )
@@ -96,8 +98,9 @@ class PromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.heading, classes="dialog-title")
-            yield Label(self.label)
+            # titles and labels can carry a session name or a file path: text, never markup
+            yield Static(Content(self.heading), classes="dialog-title")
+            yield Label(Content(self.label))
             yield Input(value=self.value, id="value", type=self.input_type)  # type: ignore[arg-type]
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
