@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = subs.add_parser("check", help="validate the built-in knowledge base or a user's file/folder")
     p.add_argument("path", nargs="?", type=Path, help="YAML file or folder (default: built-in)")
+    p.add_argument(
+        "--unconfirmed",
+        action="store_true",
+        help="also list every node marked 'check': what to confirm against the official text",
+    )
     _common(p, sub=True)
 
     p = subs.add_parser("match", help="match a statement to clauses")
@@ -134,13 +139,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = subs.add_parser("sessions", help="list, show, rename, delete, export or import sessions")
     p.add_argument(
-        "action", nargs="?", default="list", choices=("list", "show", "rename", "delete", "export", "import")
+        "action",
+        nargs="?",
+        default="list",
+        choices=("list", "show", "rename", "delete", "export", "import", "unlock"),
     )
     p.add_argument(
         "names",
         nargs="*",
-        help="list | show NAME | rename OLD NEW | delete NAME | export NAME FILE | import FILE [NEW_NAME]",
+        help="list | show NAME | rename OLD NEW | delete NAME | export NAME FILE | import FILE [NEW_NAME]"
+        " | unlock NAME",
     )
+    p.add_argument("--yes", action="store_true", help="unlock without asking (a script's confirmation)")
     _common(p, sub=True)
     return parser
 
@@ -177,6 +187,16 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from knowledge import KnowledgeBaseError, load_knowledge_base
 
+    if _opt(args, "db") is not None:
+        # the full check, on demand; opening a database runs only SQLite's quick check
+        store = _store(args)
+        damage = store.integrity_problems()
+        for line in damage:
+            err(f"error: {line}")
+        if damage:
+            return EXIT_FAIL
+        out(f"ok: {store.path} passes SQLite's full integrity check")
+        return EXIT_OK
     path = args.path or _opt(args, "kb")
     try:
         kb = load_knowledge_base(path)
@@ -201,6 +221,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{len(kb.categories())} categories, {len(kb.items())} items, {leaves} leaves, "
         f"{kb.total_points} points"
     )
+    if args.unconfirmed:
+        from knowledge.base import unconfirmed_parts
+
+        nodes = kb.unconfirmed()
+        lang = args.lang
+        out(
+            f"{len(nodes)} 个节点待与标准原文核对(节点 名称 — 待核对内容):"
+            if lang == "zh"
+            else f"{len(nodes)} nodes to confirm against the official text (id, title — what to confirm):"
+        )
+        for node in nodes:
+            out(f"{node.id:<11} {node.title.get(lang)} — {unconfirmed_parts(node, lang)}")
     return EXIT_OK
 
 
@@ -217,7 +249,8 @@ def cmd_match(args: argparse.Namespace) -> int:
     if args.jsonl:
         for line in sys.stdin:
             query = line.rstrip("\n")
-            matches = matcher.match(query, top=top)
+            # brief() carries no terms, so the explanations would be thrown away
+            matches = matcher.match(query, top=top, explain=False)
             out(json.dumps({"query": query, "matches": [m.brief() for m in matches]}, ensure_ascii=False))
         return EXIT_OK
     text = " ".join(args.text)
@@ -452,12 +485,40 @@ def cmd_report(args: argparse.Namespace) -> int:
     return _write_output(text, args.output, args.force)
 
 
+def _unlock(store: Any, name: str, *, yes: bool) -> int:
+    """Reclaim a stale lock after the user confirms that its holder is gone."""
+    holder = store.lock_holder(name)
+    if holder is None:
+        out(f"{name} is not locked")
+        return EXIT_OK
+    pid, host, alive = holder
+    if alive:
+        err(f"error: {name} is held by a running zhuoyue (pid {pid}); close it there")
+        return EXIT_FAIL
+    if not yes:
+        if not sys.stdin.isatty():
+            err(f"error: {name} is held by pid {pid} on {host}; add --yes to confirm that it is gone")
+            return EXIT_USAGE
+        reply = input(f"{name} is held by pid {pid} on {host}. Is that zhuoyue gone? Unlock it? [y/N] ")
+        if reply.strip().lower() not in ("y", "yes", "是"):
+            out("left locked")
+            return EXIT_OK
+    store.unlock(name)
+    out(f"unlocked {name}")
+    return EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    """A name as one cell of a tab-separated line: a line break or tab in it must not add rows or columns."""
+    return " ".join(text.split())
+
+
 def cmd_sessions(args: argparse.Namespace) -> int:
     import time
 
     store = _store(args)
     names = args.names
-    need = {"list": 0, "show": 1, "rename": 2, "delete": 1, "export": 2, "import": 1}[args.action]
+    need = {"list": 0, "show": 1, "rename": 2, "delete": 1, "export": 2, "import": 1, "unlock": 1}[args.action]
     if len(names) < need:
         err(f"error: 'sessions {args.action}' needs {need} argument(s); see zhuoyue sessions --help")
         return EXIT_USAGE
@@ -469,10 +530,13 @@ def cmd_sessions(args: argparse.Namespace) -> int:
                 if args.lang == "zh"
                 else "No sessions yet. Start one with zhuoyue chat --new NAME."
             )
+        counts = store.answer_counts()
+        for name in store.damaged:
+            err(f"warning: session {name!r} is damaged and was skipped")
         for row in rows:
-            answers = len(store.answers(row.id))
+            answers = counts.get(row.id, 0)
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.updated))
-            out(f"{row.name}\t{row.company}\t{answers} answers\t{stamp}")
+            out(f"{_one_line(row.name)}\t{_one_line(row.company)}\t{answers} answers\t{stamp}")
     elif args.action == "show":
         row = store.session(names[0])
         evidence = store.evidence(row.id)
@@ -483,6 +547,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             f"answers {len(store.answers(row.id))} · evidence {len(evidence)} on {len({e.leaf_id for e in evidence})} leaves"
             f" · scores {len(store.scores(row.id))} · not applicable {len(store.na(row.id))}"
         )
+    elif args.action == "unlock":
+        return _unlock(store, names[0], yes=args.yes)
     elif args.action == "rename":
         store.rename(names[0], names[1])
         out(f"renamed {names[0]} → {names[1]}")
@@ -498,9 +564,13 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         path = Path(names[0])
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad UTF-8 or JSON
             raise StorageError(f"cannot read {path}: {exc}") from exc
-        row = store.import_session(data, name=names[1] if len(names) > 1 else None)
+        from assistant.sessionfile import kb_clause_check
+
+        row = store.import_session(
+            data, name=names[1] if len(names) > 1 else None, check_clause=kb_clause_check(load_kb(args))
+        )
         out(f"imported {row.name}")
     return EXIT_OK
 

@@ -20,9 +20,11 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 
 from assistant import commands
-from assistant.interview import Interview, InterviewError, Question, Reply
+from assistant.console import safe
+from assistant.interview import Interview, Question, Reply
 from assistant.textnorm import decode_line
 from knowledge.base import KnowledgeBase
+from knowledge.errors import UserError
 
 
 class ChatCompleter(Completer):
@@ -96,7 +98,8 @@ class Chat:
         self.out = out or sys.stdout
 
     def say(self, text: str) -> None:
-        self.out.write(text + "\n")
+        # every line, greeting and echoed commands included, can carry outside text
+        self.out.write(safe(text) + "\n")
         self.out.flush()
 
     def greet(self) -> None:
@@ -116,22 +119,22 @@ class Chat:
     def handle(self, line: str) -> bool:
         """One line from the user; False when the chat should end."""
         iv = self.interview
-        if line.strip().startswith("/"):
-            try:
+        try:
+            if line.strip().startswith("/"):
                 reply = commands.run(iv, line)
-            except commands.QuitRequested:
-                return False
-            except InterviewError as exc:
-                self.say(f"! {exc}")
-                return True
-        else:
-            if len(line) > 200_000:
-                self.say(
-                    "! 粘贴的内容过长,只保留开头部分。"
-                    if iv.lang == "zh"
-                    else "! That paste is very long; only its start is kept."
-                )
-            reply = iv.say(line[:200_000])
+            else:
+                if len(line) > 200_000:
+                    self.say(
+                        "! 粘贴的内容过长,只保留开头部分。"
+                        if iv.lang == "zh"
+                        else "! That paste is very long; only its start is kept."
+                    )
+                reply = iv.say(line[:200_000])
+        except commands.QuitRequested:
+            return False
+        except UserError as exc:  # a bad command, a full disk: one line, and the chat goes on
+            self.say(f"! {exc}")
+            return True
         self.say(render_reply(reply, iv.lang))
         return True
 
@@ -148,6 +151,10 @@ def run_chat(interview: Interview, *, stdin: TextIO | None = None, history: Path
     """Run the chat until /quit, end of input, Ctrl-C or Ctrl-D."""
     stdin = stdin or sys.stdin
     chat = Chat(interview)
+    # another program holding the database: wait, say so, and lose nothing
+    interview.store.on_busy = lambda: chat.say(
+        "… 正在等待数据库(被其他程序占用)" if interview.lang == "zh" else "… waiting for the database (another program holds it)"
+    )
     chat.greet()
     try:
         if not stdin.isatty():

@@ -209,3 +209,10 @@ def test_report_and_sessions_never_load_or_build_the_matcher_index(tmp_path):
     assert run_cli("report", "a", "--db", str(db), "--format", "json", env=env).returncode == 0
     assert run_cli("sessions", "list", "--db", str(db), env=env).returncode == 0
     assert not list(cache.glob("index-*"))
+
+
+def test_check_db_runs_the_full_integrity_check_on_demand(tmp_path):
+    db = tmp_path / "s.db"
+    Store(db).close()
+    ok = run_cli("check", "--db", str(db))
+    assert ok.returncode == 0 and "integrity" in ok.stdout
