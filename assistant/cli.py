@@ -247,8 +247,11 @@ def cmd_match(args: argparse.Namespace) -> int:
         return EXIT_FAIL
     top = max(1, args.top)
     if args.jsonl:
-        for line in sys.stdin:
-            query = line.rstrip("\n")
+        from assistant.textnorm import decode_line
+
+        # bytes in, decoded line by line: a GBK file or an invalid byte costs one line's characters
+        for raw in sys.stdin.buffer:
+            query = decode_line(raw).rstrip("\r\n")
             # brief() carries no terms, so the explanations would be thrown away
             matches = matcher.match(query, top=top, explain=False)
             out(json.dumps({"query": query, "matches": [m.brief() for m in matches]}, ensure_ascii=False))

@@ -122,3 +122,14 @@ def test_intent_jsonl_survives_invalid_utf8():
     )
     assert result.returncode == 0 and b"Traceback" not in result.stderr
     assert json.loads(result.stdout.decode())["intent"] in ("evidence", "absent", "question", "defer", "chitchat", "navigate", "offtopic")
+
+
+def test_match_jsonl_reads_gbk_and_invalid_bytes_line_by_line():
+    data = b"abc\n" + "每年委托第三方做满意度测评\n".encode("gbk") + b"\xff\xfe\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "match", "--jsonl"], input=data, capture_output=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert rows[1]["query"] == "每年委托第三方做满意度测评" and rows[1]["matches"]
+    assert len(rows) == 3

@@ -61,7 +61,8 @@ def gap_count(screen: str) -> int:
     return int(found.group(1))
 
 
-def test_three_answers_mark_complaints_and_satisfaction_and_shrink_the_gaps(tmp_path: Path):
+def test_an_answer_typed_in_a_real_terminal_marks_its_clause_on_screen(tmp_path: Path):
+    """Start a session in the TUI, skip the 组织概述, type one answer about complaints, and read ◐/● for 4.3.3.2.3."""
     session = f"zy-{uuid.uuid4().hex[:8]}"
     exe = Path(sys.executable).with_name("zhuoyue")
     db = tmp_path / "e2e.sqlite3"
