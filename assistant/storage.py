@@ -495,12 +495,16 @@ class Store:
 
     # --- writing a step (call inside transaction(): the caller's step is one transaction) ------------
 
+    # Every write below cleans its text the same way (textnorm.clean): whatever the source
+    # (an answer, an imported draft or session, a merge), no control, bidi or zero-width
+    # character reaches the database.
+
     def add_answer(
         self, session_id: int, asked: str | None, question: str, text: str, author: str, *, created: float | None = None
     ) -> int:
         cur = self.conn.execute(
             "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, asked, question, text, author, created or time.time()),
+            (session_id, asked, question, clean(text), clean(author), created or time.time()),
         )
         return int(cur.lastrowid or 0)
 
@@ -512,7 +516,7 @@ class Store:
         cur = self.conn.execute(
             "INSERT INTO notes (session_id, answer_id, leaf_id, kind, text, owner, created)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (session_id, answer_id, leaf_id, kind, text, owner, time.time()),
+            (session_id, answer_id, leaf_id, kind, clean(text), clean(owner), time.time()),
         )
         return int(cur.lastrowid or 0)
 
@@ -541,7 +545,7 @@ class Store:
         cur = self.conn.execute(
             "INSERT INTO evidence (session_id, answer_id, leaf_id, text, score, source, author, active, created)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (session_id, answer_id, leaf_id, text, score, source, author, int(active), created or time.time()),
+            (session_id, answer_id, leaf_id, clean(text), score, source, clean(author), int(active), created or time.time()),
         )
         return int(cur.lastrowid or 0)
 
@@ -554,7 +558,8 @@ class Store:
             self.conn.execute("DELETE FROM na WHERE session_id = ? AND leaf_id = ?", (session_id, leaf_id))
         else:
             self.conn.execute(
-                "INSERT OR REPLACE INTO na (session_id, leaf_id, reason) VALUES (?, ?, ?)", (session_id, leaf_id, reason)
+                "INSERT OR REPLACE INTO na (session_id, leaf_id, reason) VALUES (?, ?, ?)",
+                (session_id, leaf_id, clean(reason)),
             )
 
     def set_score(self, session_id: int, item_id: str, percent: int | None, author: str = "") -> None:

@@ -255,3 +255,12 @@ def test_xlsx_cells_share_a_few_named_styles(hostile, tmp_path):
     gaps = book["差距清单"]
     assert gaps["A1"].font.b and gaps["A2"].alignment.wrap_text and gaps["A2"].alignment.vertical == "top"
 
+
+
+def test_an_imported_draft_paragraph_is_cleaned_on_its_way_into_the_database(store):
+    row = store.create_session("d", framework="GB/T 19580-2012")
+    with store.transaction():
+        answer = store.add_answer(row.id, None, "draft.txt", "投诉\u202e由客服\u2060中心受理\x1b[2J", "")
+        store.add_evidence(row.id, answer, "4.3.3.2.3", "投诉\u202e由客服\u2060中心受理\x1b[2J", None, "import")
+    assert store.answers(row.id)[0].text == "投诉由客服中心受理[2J"
+    assert store.evidence(row.id)[0].text == "投诉由客服中心受理[2J"
