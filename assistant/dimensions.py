@@ -40,16 +40,13 @@ def cues_path() -> Path:
 @lru_cache(maxsize=1)
 def cues() -> dict[str, DimensionCue]:
     """Every dimension's cue, validated: each dimension once, patterns that compile."""
-    import yaml
+    from assistant.files import read_yaml_list
 
     path = cues_path()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CueError(f"{path}: cannot read the dimension cues ({exc})") from exc
-    rows = data.get("cues") if isinstance(data, dict) else None
-    if not isinstance(rows, list):
-        raise CueError(f"{path}: expected a top-level 'cues' list")
+        rows = read_yaml_list(path, "cues")
+    except ValueError as exc:
+        raise CueError(f"the dimension cues: {exc}") from exc
     out: dict[str, DimensionCue] = {}
     for row in rows:
         if not isinstance(row, dict) or set(row) != {"dimension", "zh", "en", "pattern"}:

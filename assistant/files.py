@@ -112,3 +112,17 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
             yield number, json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+
+
+def read_yaml_list(path: Path, key: str) -> list[Any]:
+    """The list under `key` in a YAML data file; ValueError names the file and what is wrong."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read it ({exc})") from exc
+    rows = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise ValueError(f"{path}: expected a top-level {key!r} list")
+    return rows

@@ -112,16 +112,13 @@ def data_dir() -> Path:
 
 def load_cues(path: Path | None = None) -> tuple[Cue, ...]:
     """The cue lexicons, validated: known intents, unique names, patterns that compile."""
-    import yaml
+    from assistant.files import read_yaml_list
 
     path = path or data_dir() / "cues.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise IntentError(f"{path}: cannot read the intent cues ({exc})") from exc
-    rows = data.get("cues") if isinstance(data, dict) else None
-    if not isinstance(rows, list):
-        raise IntentError(f"{path}: expected a top-level 'cues' list")
+        rows = read_yaml_list(path, "cues")
+    except ValueError as exc:
+        raise IntentError(f"the intent cues: {exc}") from exc
     cues: list[Cue] = []
     for i, row in enumerate(rows):
         where = f"{path}: cue {i + 1}"
