@@ -216,3 +216,28 @@ def test_check_db_runs_the_full_integrity_check_on_demand(tmp_path):
     Store(db).close()
     ok = run_cli("check", "--db", str(db))
     assert ok.returncode == 0 and "integrity" in ok.stdout
+
+
+def test_two_imports_racing_for_one_name_give_one_session_and_one_clean_error(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    db = tmp_path / "s.db"
+    store = Store(db)
+    store.create_session("src", framework="GB/T 19580-2012")
+    (tmp_path / "s.json").write_text(json.dumps(store.export_session("src")), encoding="utf-8")
+    store.close()
+    for round_ in range(3):
+        name = f"copy{round_}"
+        command = [sys.executable, "-m", "assistant", "sessions", "import", str(tmp_path / "s.json"), name, "--db", str(db)]
+        racers = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+        results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in racers if p.stderr]
+        assert sorted(code for code, _ in results) == [0, 1], results
+        assert all("Traceback" not in text for _, text in results)
+        assert any("already exists" in text for _, text in results)
+    store = Store(db)
+    assert sorted(s.name for s in store.sessions()) == ["copy0", "copy1", "copy2", "src"]
+    store.close()
