@@ -302,8 +302,9 @@ class ConversationTurns:
         if ref:
             target = self._leaf(ref)
         else:
-            best = self.matcher.match(last.text, top=3, explain=False)
-            choice = next((m.leaf_id for m in best if m.leaf_id != last.asked), None)
+            best = self.matcher.match(last.text, top=5, explain=False)
+            already = {e.leaf_id for e in self.store.evidence(self.session.id) if e.answer_id == last.id}
+            choice = next((m.leaf_id for m in best if m.leaf_id != last.asked and m.leaf_id not in already), None)
             if choice is None:
                 raise InterviewError(pick(self.lang, "上一段回答没有更合适的条款;用 /move 条款号 指定",
                                           "no better clause for the last answer; name one: /move ID"))  # fmt: skip

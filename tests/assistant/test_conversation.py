@@ -262,3 +262,11 @@ def test_followups_use_the_profiles_words_for_units_and_neutral_words_without_on
     q = hospital.answer("使命愿景由院党委制定并发布。").question
     assert "科室" in q.zh and "车间" not in q.zh and "wards" in q.en
     hospital.close()
+
+
+def test_move_without_an_id_picks_the_best_clause_the_answer_is_not_yet_evidence_for(interview):
+    interview.goto("4.3.3.3.2")
+    first = interview.answer("每季度委托第三方做顾客满意度测评,覆盖全部区域,结果用于改进。")
+    reply = interview.move()
+    [target] = reply.attached
+    assert target not in first.attached and target != "4.3.3.3.2"
