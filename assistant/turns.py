@@ -87,7 +87,7 @@ class ConversationTurns:
         why = decision.why(self.lang)
         question = self.current_question()
         if question is not None and question.role == "plan" and kind in ("evidence", "absent", "defer"):
-            reply = self._record_plan(text, author, question.target, notes)
+            reply = self._record_plan(text, author, question.target, notes, bare_no=kind == "absent" and len(text) <= 12)
         elif decision.unclear and kind in ("evidence", "absent", "defer", "navigate") and not self.in_profile():
             reply = self._unclear(text, author, question, notes)
         elif kind == "evidence" or (self.in_profile() and kind in ("absent", "offtopic")):
@@ -193,10 +193,8 @@ class ConversationTurns:
                         f"OK, noted as a to-do on {leaf_id} {title}{who}. /todo lists them; answering the clause later closes it.")  # fmt: skip
         return Reply("info" if next_q else "done", "\n".join([*notes, line]), next_q)
 
-    def _record_plan(self, text: str, author: str, leaf_id: str, notes: list[str]) -> Reply:
+    def _record_plan(self, text: str, author: str, leaf_id: str, notes: list[str], *, bare_no: bool) -> Reply:
         """The answer to "is there a plan?" after an admitted gap; a bare "no" just moves on."""
-        decision = self.intents.classify(text)
-        bare_no = decision.intent == "absent" and len(text) <= 12
         prev = self.cursor.to_json()
         with self.store.transaction() as conn:
             answer_id = self.store.add_answer(self.session.id, leaf_id, "plan", text, author)
