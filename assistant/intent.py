@@ -18,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -248,21 +246,18 @@ class IntentModel:
                 for c in self.cues
             ],
         }
-        # a private temp file in the target folder, then an atomic rename
-        fd, tmp = tempfile.mkstemp(prefix=".intent-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(
-                    fh,
-                    meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
-                    idf=self.idf,
-                    coef=self.coef,
-                    intercept=self.intercept,
-                )
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from assistant.files import replace_atomically
+
+        replace_atomically(
+            path,
+            lambda fh: np.savez(
+                fh,
+                meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+                idf=self.idf,
+                coef=self.coef,
+                intercept=self.intercept,
+            ),
+        )
 
     @classmethod
     def load(cls, path: Path) -> IntentModel:

@@ -253,7 +253,7 @@ class ZhuoyueApp(App[None]):
         except commands.QuitRequested:
             self.exit()
             return
-        except InterviewError as exc:
+        except UserError as exc:  # a bad command, a busy or full database: one line, the app goes on
             self.query_one(ChatLog).add_note(f"! {exc}", "error")
             return
         self.show_reply(reply)

@@ -205,3 +205,21 @@ async def test_command_palette_reaches_clause_commands(services):
         await pilot.pause()
         assert app.interview.coverage()["4.3.2.2.2"].status == "na"
         assert str(app.query_one(ClauseTree)._by_clause["4.3.2.2.2"].label).startswith("–")
+
+
+async def test_a_command_that_meets_a_full_or_busy_database_is_one_line_and_the_app_goes_on(services, monkeypatch):
+    from assistant.storage import StorageError
+
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+
+        def full(*args: object, **kwargs: object) -> None:
+            raise StorageError("the disk holding x is full; this step was not saved, everything before it is")
+
+        monkeypatch.setattr(app.interview, "skip", full)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        notes = [str(n.render()) for n in app.query_one(ChatLog).query(".error")]
+        assert any("disk" in n and "full" in n for n in notes)
+        assert app.is_running

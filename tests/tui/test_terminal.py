@@ -32,33 +32,8 @@ def wait_for(session: str, predicate, timeout: float = 40.0) -> str:
     raise AssertionError(f"screen never showed what was expected:\n{screen}")
 
 
-def wait_for_answers(db: Path, count: int, timeout: float = 40.0) -> None:
-    """The engine commits each answer before replying: wait for it in the database."""
-    import sqlite3
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with sqlite3.connect(db, timeout=1) as conn:
-                if conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] >= count:
-                    time.sleep(0.3)  # and for the reply to be drawn
-                    return
-        except sqlite3.Error:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{count} answers never reached the database")
-
-
 def marked(screen: str, leaf: str) -> bool:
     return f"● {leaf}" in screen or f"◐ {leaf}" in screen
-
-
-def gap_count(screen: str) -> int:
-    import re
-
-    found = re.search(r"差距 (\d+)", screen)
-    assert found, screen
-    return int(found.group(1))
 
 
 def test_an_answer_typed_in_a_real_terminal_marks_its_clause_on_screen(tmp_path: Path):
