@@ -16,6 +16,7 @@ vectorised here exactly as TfidfVectorizer would do it (a test pins that).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,10 +27,19 @@ import numpy as np
 from assistant.dimensions import results_cue
 from assistant.files import replace_atomically
 from assistant.paths import cache_dir
-from assistant.textnorm import DEFAULT_ANALYZER, MAX_QUERY_CHARS, Analyzer, clean, normalize, sentences
+from assistant.textnorm import (
+    DEFAULT_ANALYZER,
+    MAX_QUERY_CHARS,
+    Analyzer,
+    Segmenter,
+    clean,
+    english_tokens,
+    normalize,
+    sentences,
+)
 from knowledge.errors import UserError
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 
 class MatcherError(UserError):
@@ -83,7 +93,13 @@ class Match:
 
     def brief(self) -> dict[str, Any]:
         """The batch contract of `zhuoyue match --jsonl`."""
-        return {"id": self.leaf_id, "item": self.item_id, "title": self.title_zh, "score": self.score}
+        return {
+            "id": self.leaf_id,
+            "item": self.item_id,
+            "title": self.title_zh,
+            "score": self.score,
+            "terms": list(self.terms),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -177,6 +193,9 @@ class Index:
     leaves: list[dict[str, str]]
     domain_words: list[str]
     config: MatchConfig
+    #: the segmenter's cut-down dictionary (word → jieba frequency) and jieba's total
+    segment_words: dict[str, int] = field(default_factory=dict)
+    segment_total: int = 1
     vocab: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -190,6 +209,8 @@ class Index:
             "leaves": self.leaves,
             "domain_words": self.domain_words,
             "config": asdict(self.config),
+            "segment_words": self.segment_words,
+            "segment_total": self.segment_total,
         }
         # through a fresh mkstemp file renamed into place: the cache folder may be shared,
         # and a reader never sees half an index
@@ -231,6 +252,8 @@ class Index:
                 leaves=meta["leaves"],
                 domain_words=meta["domain_words"],
                 config=MatchConfig(**meta["config"]),
+                segment_words=meta["segment_words"],
+                segment_total=meta["segment_total"],
             )
 
 
@@ -240,7 +263,8 @@ class ClauseMatcher:
     def __init__(self, index: Index) -> None:
         self.index = index
         self.config = index.config
-        self._analyzer = Analyzer(index.config.analyzer, index.domain_words)
+        self.segmenter = Segmenter(index.segment_words, index.segment_total)
+        self._analyzer = Analyzer(index.config.analyzer, self.segmenter)
         self._n_leaves = len(index.leaves)
         self._is_results = np.array([leaf["kind"] == "results" for leaf in index.leaves])
         # examples are grouped by leaf; remember where each leaf's group starts
@@ -468,7 +492,8 @@ class ClauseMatcher:
             return []
         order = np.argsort(-scores, kind="stable")[:top]
         cols, weights = self.vectorize(text)
-        normalized = normalize(text)
+        words = self._word_features(normalize(text)) if explain else {}
+        example_scores = self.index.examples.scores(cols, weights) if explain and cols.size else None
         out = []
         for leaf in order:
             if scores[leaf] < self.config.threshold:
@@ -483,34 +508,89 @@ class ClauseMatcher:
                     title_en=meta["title_en"],
                     kind=meta["kind"],
                     score=round(float(scores[leaf]), 4),
-                    terms=self._why(normalized, cols, weights, int(leaf)) if explain else (),
+                    terms=self._why(words, cols, weights, example_scores, int(leaf)) if explain else (),
                 )
             )
         return out
 
+    def _word_features(self, normalized: str) -> dict[str, tuple[tuple[int, float], ...]]:
+        """The text's showable whole words, each with the index features inside it.
+
+        A feature that lies in several of the words is split evenly between them, so
+        a word's credit is (feature column, share) pairs.
+        """
+        vocab = self.index.vocab
+        inside = {w: {vocab[f] for f in _features_of(w) if f in vocab} for w in _candidate_words(normalized, self.segmenter)}
+        owners: Counter[int] = Counter()
+        for cols in inside.values():
+            owners.update(cols)
+        return {w: tuple((c, 1.0 / owners[c]) for c in sorted(cols)) for w, cols in inside.items()}
+
     def _why(
-        self, normalized: str, cols: np.ndarray, weights: np.ndarray, leaf: int, n: int = 4
+        self,
+        words: dict[str, tuple[tuple[int, float], ...]],
+        cols: np.ndarray,
+        weights: np.ndarray,
+        example_scores: np.ndarray | None,
+        leaf: int,
+        n: int = 4,
     ) -> tuple[str, ...]:
-        """The terms that drove a match: the leaf's keywords found in the text,
-        longest first, then the query features weighing most in its document."""
-        shown: list[str] = []
-        for keyword in sorted(self.index.leaves[leaf].get("keywords", []), key=len, reverse=True):
-            if len(keyword) > 1 and keyword in normalized and not any(keyword in s for s in shown):
-                shown.append(keyword)
-                if len(shown) == n:
-                    return tuple(shown)
-        contrib = self.index.docs.contributions(cols, weights, leaf)
-        ranked = sorted(contrib.items(), key=lambda kv: -kv[1])
-        for col, _ in ranked:
-            term = self.index.terms[col].removeprefix("w:").replace("_", " ")
-            if len(term) < 2:
-                continue
-            if any(term in other or other in term for other in shown):
-                continue
-            shown.append(term)
-            if len(shown) == n:
-                break
-        return tuple(shown)
+        """The words of the text that drove a match, best first.
+
+        Features are character n-grams, which cross word boundaries (满意度调查 has
+        the feature 度调); shown as they are they explain nothing. So the text is
+        cut into words, and each word is credited with what the features inside
+        it contributed to the leaf's score (its document and its closest example).
+        Only whole words of two or more characters, or English words, are shown.
+        """
+        if example_scores is None or not words:
+            return ()
+        contrib = self._contributions(cols, weights, example_scores, leaf)
+        credit = {w: sum(contrib.get(c, 0.0) * share for c, share in parts) for w, parts in words.items()}
+        ranked = sorted((w for w in words if credit[w] > 0), key=lambda w: -credit[w])  # stable: text order on ties
+        return tuple(ranked[:n])
+
+    def _contributions(
+        self, cols: np.ndarray, weights: np.ndarray, example_scores: np.ndarray, leaf: int
+    ) -> dict[int, float]:
+        """Feature column → its share of the leaf's score: the leaf document and the
+        leaf's closest example statement, in the blend's proportions."""
+        cfg = self.config
+        out = {c: cfg.doc_weight * v for c, v in self.index.docs.contributions(cols, weights, leaf).items()}
+        start, size = int(self._group_starts[leaf]), int(self._group_sizes[leaf])
+        if size:
+            rows = self._order[start : start + size]
+            best = int(rows[int(np.argmax(example_scores[rows]))])
+            for c, v in self.index.examples.contributions(cols, weights, best).items():
+                out[c] = out.get(c, 0.0) + (1.0 - cfg.doc_weight) * v
+        return out
+
+
+def _candidate_words(normalized: str, segmenter: Segmenter) -> list[str]:
+    """The text's whole words that can be shown: Chinese words of two or more
+    characters and English words, in order of first appearance."""
+    out: list[str] = []
+    for piece in segmenter.cut(normalized):
+        piece = piece.strip()
+        if not piece or piece in out:
+            continue
+        if _HAN.search(piece):
+            if len(piece) >= 2 and not piece.isdigit():
+                out.append(piece)
+        elif re.fullmatch(r"[a-z][a-z0-9\-]+", piece):
+            out.append(piece)
+    return out
+
+
+def _features_of(word: str) -> list[str]:
+    """The index features that lie inside one word."""
+    if _HAN.search(word):
+        grams = [word[i : i + k] for k in (1, 2, 3) for i in range(len(word) - k + 1)]
+        return [*grams, f"w:{word}"]
+    return english_tokens(word)[:1]
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 # --- building and caching -------------------------------------------------------------------------
@@ -588,7 +668,8 @@ def build_index(kb: Any, dialogues: Any | None, config: MatchConfig | None = Non
     docs, examples, owners, meta = leaf_documents(kb, dialogues)
     background = background_sentences()
     words = domain_words(kb)
-    analyzer = Analyzer(config.analyzer, words)
+    segmenter = Segmenter.for_texts((normalize(t) for t in docs + examples + background), words)
+    analyzer = Analyzer(config.analyzer, segmenter)
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2", dtype=np.float32)
     # everyday sentences join the fit so common words get a low idf everywhere
     vectorizer.fit(docs + examples + background)
@@ -605,6 +686,8 @@ def build_index(kb: Any, dialogues: Any | None, config: MatchConfig | None = Non
         leaves=meta,
         domain_words=words,
         config=config,
+        segment_words=segmenter.words_freq,
+        segment_total=segmenter.total,
     )
 
 
@@ -630,7 +713,7 @@ def _versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     out = []
-    for name in ("zhuoyue", "numpy", "scikit-learn", "rjieba", "opencc"):
+    for name in ("zhuoyue", "numpy", "scikit-learn", "jieba", "opencc"):
         try:
             out.append(f"{name}={version(name)}")
         except PackageNotFoundError:

@@ -10,6 +10,7 @@ Simplified first (OpenCC), and full-width forms are folded by NFKC.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import unicodedata
@@ -135,29 +136,78 @@ def char_ngrams(run: str, low: int = 1, high: int = 3) -> list[str]:
 
 
 class Segmenter:
-    """rjieba with the domain dictionary loaded, so 顾客满意度 or QC小组 stay whole."""
+    """jieba's segmentation over a dictionary cut down to the knowledge base's own words.
 
-    def __init__(self, domain_words: Iterable[str] = ()) -> None:
-        import rjieba  # imported here: only analyzers that segment need it
+    jieba's full dictionary (350,000 words) costs half a second to load, which a
+    cold `zhuoyue match` cannot afford. The words a query can share with the index
+    are the words of the index's own texts, so the index keeps only those (with
+    jieba's frequencies and total, so paths are weighed exactly as the full
+    dictionary weighs them) plus the domain terms, and loads in milliseconds.
+    Unknown stretches fall apart into single characters (no HMM guessing), which
+    keeps the cut deterministic; a cut never joins characters across two words.
+    """
 
-        self._jieba = rjieba.Jieba()
+    def __init__(self, words: dict[str, int], total: int) -> None:
+        import logging
+
+        import jieba  # imported here: the index builder and the analyzers that segment need it
+
+        jieba.setLogLevel(logging.WARNING)
+        self.words_freq = words
+        self.total = total
+        lines = "\n".join(f"{w} {f}" for w, f in words.items()).encode()
+        tokenizer = jieba.Tokenizer()
+        # jieba's own prefix-dictionary builder over our lines; no file, no cache in /tmp
+        tokenizer.FREQ, _ = jieba.Tokenizer.gen_pfdict(io.BytesIO(lines))
+        tokenizer.total = total
+        tokenizer.initialized = True
+        self._jieba = tokenizer
+
+    @classmethod
+    def for_texts(cls, texts: Iterable[str], domain_words: Iterable[str] = ()) -> Segmenter:
+        """The cut-down dictionary for these (already normalised) texts: jieba's words
+        that occur in them, and the domain terms kept whole (顾客满意度, QC小组)."""
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        full = jieba.Tokenizer()
+        full.initialize()
+        freq: dict[str, int] = full.FREQ
+        keep: dict[str, int] = {}
+        for text in texts:
+            for run in _HAN_RUN.findall(text):
+                for i in range(len(run)):
+                    for n in range(2, min(8, len(run) - i) + 1):
+                        piece = run[i : i + n]
+                        if freq.get(piece, 0) > 0:
+                            keep[piece] = freq[piece]
         for word in domain_words:
             word = normalize(word).strip()
             if 1 < len(word) <= 12 and " " not in word:
-                self._jieba.add_word(word, None, None)
+                # jieba's suggested frequency: just enough for the whole word to beat its parts
+                keep[word] = max(keep.get(word, 0), int(full.suggest_freq(word, tune=False)))
+        return cls(dict(sorted(keep.items())), int(full.total))
+
+    def cut(self, text: str) -> list[str]:
+        """Every piece of the text in order (words, single characters, Latin runs, spaces)."""
+        return list(self._jieba.cut(text, HMM=False))
 
     def words(self, run: str) -> list[str]:
-        return [w for w in self._jieba.cut(run, False) if w.strip() and w not in _ZH_STOP]
+        return [w for w in self._jieba.cut(run, HMM=False) if w.strip() and w not in _ZH_STOP]
 
 
 class Analyzer:
     """Turns normalised text into TF-IDF features; callable so scikit-learn can use it."""
 
-    def __init__(self, mode: str = DEFAULT_ANALYZER, domain_words: Iterable[str] = ()) -> None:
+    def __init__(self, mode: str = DEFAULT_ANALYZER, segmenter: Segmenter | None = None) -> None:
         if mode not in ANALYZERS:
             raise ValueError(f"unknown analyzer {mode!r}; choose from {', '.join(ANALYZERS)}")
+        if mode != "char" and segmenter is None:
+            raise ValueError(f"the {mode!r} analyzer needs a segmenter")
         self.mode = mode
-        self._segmenter = Segmenter(domain_words) if mode in ("word", "union") else None
+        self._segmenter = segmenter if mode != "char" else None
 
     def __call__(self, text: str) -> list[str]:
         text = normalize(text)
@@ -170,7 +220,7 @@ class Analyzer:
             words = self._segmenter.words(run)
             features.extend(f"w:{w}" for w in words)
             if self.mode == "union":
-                features.extend(char_ngrams(run, 2, 2))
+                features.extend(char_ngrams(run, 1, 3))
         return features
 
 
