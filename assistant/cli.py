@@ -252,8 +252,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         # bytes in, decoded line by line: a GBK file or an invalid byte costs one line's characters
         for raw in sys.stdin.buffer:
             query = decode_line(raw).rstrip("\r\n")
-            # brief() carries no terms, so the explanations would be thrown away
-            matches = matcher.match(query, top=top, explain=False)
+            matches = matcher.match(query, top=top)
             out(json.dumps({"query": query, "matches": [m.brief() for m in matches]}, ensure_ascii=False))
         return EXIT_OK
     text = " ".join(args.text)

@@ -441,7 +441,8 @@ class Interview(ConversationTurns):
             if before[leaf_id].status != after[leaf_id].status
         )
         move = matches[0].leaf_id if asked_leaf and asked_leaf not in attach and matches else None
-        message = self._describe_answer(asked_leaf, attach, after, move, notes)
+        terms = {m.leaf_id: m.terms for m in matches}
+        message = self._describe_answer(asked_leaf, attach, after, move, notes, terms)
         return Reply(
             "answer" if next_q else "done", message, next_q, matches, tuple(attach), changes,
             recorded=tuple(attach.items()), suggest_move=move,
@@ -482,7 +483,7 @@ class Interview(ConversationTurns):
 
     def _describe_answer(
         self, asked_leaf: str | None, attach: dict[str, float | None], cov: dict[str, LeafCoverage],
-        move: str | None, notes: list[str],
+        move: str | None, notes: list[str], terms: dict[str, tuple[str, ...]],
     ) -> str:  # fmt: skip
         lang = self.lang
         lines = list(notes)
@@ -503,6 +504,9 @@ class Interview(ConversationTurns):
             lines.append(
                 f"{SYMBOL[status.status]} {label}: {leaf_id} {node.title.get(lang) if node else ''} — {status.reason(lang)}"
             )
+            if terms.get(leaf_id):
+                # the words of the answer that matched it, as `zhuoyue match` shows them
+                lines.append(pick(lang, "  依据: ", "  matched on: ") + ", ".join(terms[leaf_id]))
         if move and asked_leaf:
             node = self.kb.get(move)
             title = node.title.get(lang) if node else ""

@@ -170,7 +170,8 @@ def test_match_jsonl_batch_contract():
     assert [line["query"] for line in lines] == ["投诉由客服中心统一受理,24小时内答复", "今天天气真好"]
     first = lines[0]["matches"]
     assert 1 <= len(first) <= 3
-    assert set(first[0]) == {"id", "item", "title", "score"} and first[0]["id"] == "4.3.3.2.3"
+    assert set(first[0]) == {"id", "item", "title", "score", "terms"} and first[0]["id"] == "4.3.3.2.3"
+    assert "投诉" in first[0]["terms"]
     assert [m["score"] for m in first] == sorted((m["score"] for m in first), reverse=True)
     assert lines[1]["matches"] == []
 
@@ -178,3 +179,28 @@ def test_match_jsonl_batch_contract():
 def test_match_cli_refuses_empty_text():
     result = run_cli("match", "  ")
     assert result.returncode == 2 and "give a statement" in result.stderr
+
+
+def test_terms_are_whole_words_never_fragments_across_two_words(matcher):
+    terms = matcher.match("我们每年开展顾客满意度调查,由市场部负责")[0].terms
+    assert "顾客满意度" in terms and "调查" in terms
+    for fragment in ("客满", "意度", "度调", "满意度调"):
+        assert fragment not in terms
+
+
+def test_every_term_shown_is_a_word_the_text_was_cut_into(matcher):
+    from assistant.textnorm import normalize
+
+    rows = read_labelled(ROOT / "tests" / "data" / "match_dev_independent.jsonl")[::7]
+    shown = 0
+    for row in rows:
+        pieces = {p.strip() for p in matcher.segmenter.cut(normalize(row.text))}
+        for match in matcher.match(row.text, top=3):
+            shown += len(match.terms)
+            assert set(match.terms) <= pieces, (row.text, match.terms)
+    assert shown > 3 * len(rows)
+
+
+def test_english_terms_are_the_words_as_written(matcher):
+    terms = matcher.match("Customer complaints are logged in the CRM and answered within 24 hours")[0].terms
+    assert "complaints" in terms and "complaint" not in terms
