@@ -39,7 +39,7 @@ from assistant.textnorm import (
 )
 from knowledge.errors import UserError
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 
 class MatcherError(UserError):
@@ -57,7 +57,7 @@ class MatchConfig:
     #: How many of a leaf's closest examples are averaged.
     example_k: int = 3
     #: Strength of the process/results prior (0 = none).
-    kind_prior: float = 0.35
+    kind_prior: float = 0.5
     #: Below this best score the text is taken as off-topic: no match at all.
     threshold: float = 0.03
     #: Off-topic guard: the closest example statement must score at least this
@@ -73,6 +73,17 @@ class MatchConfig:
     segment_weight: float = 0.9
     #: Answers with at least this many sentences are also matched sentence by sentence.
     segment_min: int = 3
+    #: Share of the supervised layer in the final ranking (0 = cosine only). A linear
+    #: SVM fitted on the leaf examples over the same TF-IDF features learns which
+    #: features tell sibling leaves apart, which a cosine with every example cannot.
+    #: On the new dev set it lifted typed answers 0.956 → 0.969 and report
+    #: paragraphs 0.948 → 0.974 (item top-1); the settings sit mid-plateau.
+    supervised_weight: float = 0.3
+    #: Softmax temperature over the SVM's decision values.
+    supervised_temperature: float = 5.0
+    #: The SVM's regularisation, and the documents a feature must occur in to be used.
+    supervised_c: float = 1.0
+    supervised_min_df: int = 2
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,11 @@ class Index:
     #: the segmenter's cut-down dictionary (word → jieba frequency) and jieba's total
     segment_words: dict[str, int] = field(default_factory=dict)
     segment_total: int = 1
+    #: the supervised layer: one row of weights per leaf over the kept features,
+    #: the intercepts, and each index feature's column in it (-1 if not kept)
+    svm_coef: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    svm_intercept: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    svm_column: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     vocab: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -231,6 +247,9 @@ class Index:
                 bg_rows=self.background.rows,
                 bg_colptr=self.background.colptr,
                 bg_n=np.array([self.background.n_rows]),
+                svm_coef=self.svm_coef,
+                svm_intercept=self.svm_intercept,
+                svm_column=self.svm_column,
             ),
         )
 
@@ -254,6 +273,9 @@ class Index:
                 config=MatchConfig(**meta["config"]),
                 segment_words=meta["segment_words"],
                 segment_total=meta["segment_total"],
+                svm_coef=z["svm_coef"],
+                svm_intercept=z["svm_intercept"],
+                svm_column=z["svm_column"],
             )
 
 
@@ -446,7 +468,26 @@ class ClauseMatcher:
         if per_part.shape[0]:
             # the weight is positive, so weighting the best sentence is weighting each
             scores = np.maximum(scores, self.config.segment_weight * per_part.max(axis=0))
-        return self._ranked(text, scores, top, explain=explain)
+        return self._ranked(text, self._supervised(text, scores), top, explain=explain)
+
+    def _supervised(self, text: str, scores: np.ndarray) -> np.ndarray:
+        """Blend the SVM's view into the cosine scores, on the cosine scores' scale.
+
+        Off-topic text (all zero) stays all zero: the guard decides what is on topic,
+        the SVM only reorders what the guard let through.
+        """
+        cfg = self.config
+        best = float(scores.max()) if scores.size else 0.0
+        if best <= 0 or not cfg.supervised_weight or not self.index.svm_coef.size:
+            return scores
+        cols, weights = self.vectorize(text)
+        mapped = self.index.svm_column[cols]
+        kept = mapped >= 0
+        decision = self.index.svm_coef[:, mapped[kept]] @ weights[kept] + self.index.svm_intercept
+        z = cfg.supervised_temperature * (decision - decision.max())
+        p = np.exp(z)  # a softmax; only its shape relative to its maximum is used
+        blended = (1.0 - cfg.supervised_weight) * scores + cfg.supervised_weight * best * p / p.max()
+        return blended.astype(np.float32)
 
     def _sentence_scores(self, text: str) -> tuple[tuple[str, ...], np.ndarray]:
         """The sentences of a long answer and their guarded scores, one row per
@@ -676,6 +717,9 @@ def build_index(kb: Any, dialogues: Any | None, config: MatchConfig | None = Non
     terms = [""] * len(vectorizer.vocabulary_)
     for term, col in vectorizer.vocabulary_.items():
         terms[col] = term
+    coef, intercept, column = _fit_supervised(
+        vectorizer.transform(examples + docs), owners + list(range(len(docs))), config
+    )
     return Index(
         terms=terms,
         idf=vectorizer.idf_.astype(np.float32),
@@ -688,7 +732,31 @@ def build_index(kb: Any, dialogues: Any | None, config: MatchConfig | None = Non
         config=config,
         segment_words=segmenter.words_freq,
         segment_total=segmenter.total,
+        svm_coef=coef,
+        svm_intercept=intercept,
+        svm_column=column,
     )
+
+
+def _fit_supervised(matrix: Any, labels: list[int], config: MatchConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A linear SVM over the examples and leaf documents (fitted in well under a second).
+
+    Features seen in fewer than `supervised_min_df` documents are left out: they
+    are mostly n-grams of one example, which the SVM would memorise.
+    """
+    from sklearn.svm import LinearSVC
+
+    n_features = matrix.shape[1]
+    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    keep = np.flatnonzero(df >= config.supervised_min_df)
+    column = np.full(n_features, -1, dtype=np.int32)
+    if not config.supervised_weight or keep.size == 0 or len(set(labels)) < 2:
+        return np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=np.float32), column
+    column[keep] = np.arange(keep.size, dtype=np.int32)
+    svm = LinearSVC(C=config.supervised_c)
+    svm.fit(matrix[:, keep], np.array(labels))
+    # LinearSVC orders its rows by class label, and every leaf has a document, so row i is leaf i
+    return svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32), column
 
 
 def background_path() -> Path:
