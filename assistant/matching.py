@@ -486,7 +486,7 @@ class ClauseMatcher:
         decision = self.index.svm_coef[:, mapped[kept]] @ weights[kept] + self.index.svm_intercept
         z = cfg.supervised_temperature * (decision - decision.max())
         p = np.exp(z)  # a softmax; only its shape relative to its maximum is used
-        blended = (1.0 - cfg.supervised_weight) * scores + cfg.supervised_weight * best * p / p.max()
+        blended: np.ndarray = (1.0 - cfg.supervised_weight) * scores + cfg.supervised_weight * best * p / p.max()
         return blended.astype(np.float32)
 
     def _sentence_scores(self, text: str) -> tuple[tuple[str, ...], np.ndarray]:
