@@ -138,7 +138,8 @@ def test_long_answer_matches_and_support_are_unchanged(matcher, name):
     scores = matcher.guarded_scores(text)
     for part in _parts(text):
         scores = np.maximum(scores, matcher.config.segment_weight * matcher.guarded_scores(part))
-    expected = [(m.leaf_id, m.score) for m in matcher._ranked(text, scores, 15, explain=False)]
+    ranked = matcher._ranked(text, matcher._supervised(text, scores), 15, explain=False)
+    expected = [(m.leaf_id, m.score) for m in ranked]
     matcher._sentence_cache.clear()
     got = matcher.match(text, top=15, explain=False)
     assert [(m.leaf_id, m.score) for m in got] == expected
