@@ -166,29 +166,40 @@ class Segmenter:
     @classmethod
     def for_texts(cls, texts: Iterable[str], domain_words: Iterable[str] = ()) -> Segmenter:
         """The cut-down dictionary for these (already normalised) texts: jieba's words
-        that occur in them, and the domain terms kept whole (顾客满意度, QC小组)."""
-        import logging
+        that occur in them, and the domain terms kept whole (顾客满意度, QC小组).
 
+        jieba's dictionary file is read line by line rather than loaded as a
+        tokenizer, which would build a prefix table twice its size (and write a
+        cache file into the system's temp folder).
+        """
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
-        full = jieba.Tokenizer()
-        full.initialize()
-        freq: dict[str, int] = full.FREQ
+        full: dict[str, int] = {}
+        total = 0
+        with jieba.Tokenizer().get_dict_file() as fh:
+            for raw in fh:
+                word, freq = raw.decode("utf-8").split(" ")[:2]
+                total += int(freq)
+                if 2 <= len(word) <= 8 and int(freq) > 0:
+                    full[word] = int(freq)
         keep: dict[str, int] = {}
         for text in texts:
             for run in _HAN_RUN.findall(text):
                 for i in range(len(run)):
                     for n in range(2, min(8, len(run) - i) + 1):
                         piece = run[i : i + n]
-                        if freq.get(piece, 0) > 0:
-                            keep[piece] = freq[piece]
+                        if piece in full:
+                            keep[piece] = full[piece]
+        del full
+        cut = cls(dict(sorted(keep.items())), total)
         for word in domain_words:
             word = normalize(word).strip()
             if 1 < len(word) <= 12 and " " not in word:
-                # jieba's suggested frequency: just enough for the whole word to beat its parts
-                keep[word] = max(keep.get(word, 0), int(full.suggest_freq(word, tune=False)))
-        return cls(dict(sorted(keep.items())), int(full.total))
+                # jieba's suggested frequency: just enough for the whole word to beat its parts.
+                # The cut-down dictionary holds every jieba word inside a text's words, so the
+                # suggestion is the one the full dictionary would give.
+                keep[word] = max(keep.get(word, 0), int(cut._jieba.suggest_freq(word, tune=False)))
+        return cls(dict(sorted(keep.items())), total)
 
     def cut(self, text: str) -> list[str]:
         """Every piece of the text in order (words, single characters, Latin runs, spaces)."""
