@@ -32,6 +32,34 @@ class Table:
 
 
 @dataclass(frozen=True)
+class MeasureTable:
+    """One results measure of a leaf: its periods and its comparisons (the 结果数据 of a report)."""
+
+    measure: str
+    unit: str
+    periods: tuple[tuple[str, float], ...]  # (period label, value), in time order
+    comparisons: tuple[tuple[str, float], ...] = ()  # (reference name, value): 行业平均, 标杆, 目标 …
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One 优势 (strength) or 改进机会 (opportunity for improvement) of an item."""
+
+    text: str
+    leaf: str  # the leaf it is about ("" for the item as a whole)
+    source: str  # "draft" (drafted from the evidence), "edited" (a draft the assessor changed), "assessor"
+    dimension: str = ""  # the dimension it names (approach … / level …), "" if none
+
+
+@dataclass(frozen=True)
+class SuggestedBand:
+    """The band the dimensions across an item's leaves point to; never replaces the assessor's score."""
+
+    range: str  # "30–45"
+    reason: str
+
+
+@dataclass(frozen=True)
 class LeafSection:
     leaf_id: str
     title: str
@@ -41,6 +69,13 @@ class LeafSection:
     questions: tuple[str, ...]
     evidence: tuple[tuple[str, str], ...]  # (source label, text)
     admitted: tuple[str, ...] = ()  # admitted gaps (已确认的不足), with their plans
+    kind: str = "process"  # process | results
+    #: per dimension of the leaf's kind, in scoring order, the evidence sentences that show it
+    #: (an empty tuple is a dimension still missing: the report marks it 待补充)
+    dims: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    data: tuple[MeasureTable, ...] = ()
+    owner: str = ""
+    due: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +86,9 @@ class ItemSection:
     score_percent: int | None
     score_points: float
     leaves: tuple[LeafSection, ...]
+    suggested_band: SuggestedBand | None = None
+    strengths: tuple[Feedback, ...] = ()
+    opportunities: tuple[Feedback, ...] = ()
 
 
 @dataclass(frozen=True)
