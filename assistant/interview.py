@@ -25,7 +25,7 @@ from typing import Any
 from assistant import rollups
 from assistant.conversation import fill, unit_words
 from assistant.coverage import STATUS_ORDER, SYMBOL, LeafCoverage, leaf_coverage
-from assistant.dimensions import dimensions
+from assistant.dimensions import Found, dimensions
 from assistant.i18n import pick
 from assistant.intent import IntentModel
 from assistant.matching import ClauseMatcher
@@ -45,7 +45,7 @@ MAX_FOLLOWUPS = 3
 #: The order an assessor probes a leaf's dimensions in.
 PROBE_ORDER = {
     "process": ("approach", "deployment", "learning", "integration"),
-    "results": ("level", "trend", "comparison"),
+    "results": ("level", "trend", "comparison", "integration"),
 }
 #: Other leaves get the evidence when they score at least this share of the best match.
 ATTACH_RELATIVE = 0.7
@@ -85,7 +85,7 @@ class Interview(ConversationTurns):
         self._profile_leaves = kb.leaves(scored=False)
         self._intents = intents
         self._units: tuple[str, str] | None = None
-        self._dims: dict[str, list[frozenset[str]]] | None = None
+        self._dims: dict[str, list[Found]] | None = None
 
     # --- opening and closing ----------------------------------------------------------------------
 
@@ -147,7 +147,7 @@ class Interview(ConversationTurns):
         leaves = [(leaf.id, leaf.kind) for leaf in self.kb.leaves()]
         return leaf_coverage(leaves, self._evidence_dims(), self.store.na(self.session.id))
 
-    def _evidence_dims(self) -> dict[str, list[frozenset[str]]]:
+    def _evidence_dims(self) -> dict[str, list[Found]]:
         """The dimensions of each leaf's evidence, read once and then kept up to date.
 
         An answer appends to it; any other change to evidence drops it, so the next
@@ -157,11 +157,16 @@ class Interview(ConversationTurns):
         """
         if self._dims is not None and not self.read_only:
             return self._dims
-        dims: dict[str, list[frozenset[str]]] = {}
+        dims: dict[str, list[Found]] = {}
         for row in self.store.evidence(self.session.id):
-            dims.setdefault(row.leaf_id, []).append(dimensions(row.text))
+            dims.setdefault(row.leaf_id, []).append(dimensions(row.text, self._kind(row.leaf_id)))
         self._dims = dims
         return dims
+
+    def _kind(self, leaf_id: str) -> str:
+        """process or results: which dimensions an answer is read on for this leaf."""
+        node = self.kb.get(leaf_id)
+        return "results" if node is not None and node.kind == "results" else "process"
 
     def evidence_for(self, leaf_id: str) -> list[Any]:
         return [e for e in self.store.evidence(self.session.id) if e.leaf_id == leaf_id]
@@ -394,7 +399,7 @@ class Interview(ConversationTurns):
                 # "we do it in all twelve plants" is about the asked leaf even though it
                 # matches little; a clear statement about another clause is not
                 elsewhere = bool(matches) and matches[0].score >= ATTACH_MIN_SCORE and not same_item
-                relevant = relevant or (bool(dimensions(text)) and not elsewhere)
+                relevant = relevant or (bool(dimensions(text, self._kind(asked_leaf))) and not elsewhere)
             if relevant:
                 attach[asked_leaf] = by_id.get(asked_leaf)
         if matches:
@@ -414,7 +419,7 @@ class Interview(ConversationTurns):
         prev_cursor = self.cursor.to_json()
         dims = {leaf: list(found) for leaf, found in self._evidence_dims().items()}
         for leaf_id in attach:
-            dims.setdefault(leaf_id, []).append(dimensions(support.get(leaf_id, text)))
+            dims.setdefault(leaf_id, []).append(dimensions(support.get(leaf_id, text), self._kind(leaf_id)))
         # the answer, its evidence, the undo step and the moved cursor land in one transaction
         try:
             with self.store.transaction() as conn:
@@ -475,9 +480,8 @@ class Interview(ConversationTurns):
         """
         if status.status not in ("partial", "covered"):
             return None
-        node = self.kb.get(leaf_id)
-        kind = "results" if node is not None and node.kind == "results" else "process"
-        have: set[str] = set(dimensions(said)).union(*self._evidence_dims().get(leaf_id, []))
+        kind = self._kind(leaf_id)
+        have: set[str] = set(dimensions(said, kind)).union(*self._evidence_dims().get(leaf_id, []))
         asked = set(self.cursor.asked_dims.get(leaf_id, []))
         return next((d for d in PROBE_ORDER[kind] if d not in have and d not in asked), None)
 
