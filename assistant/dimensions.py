@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -125,8 +126,11 @@ _CLAUSE = re.compile(r"[。；;！？!?\n]+|[,，、](?=\s*(?:但|但是|不过|
 _SUBCLAUSE = re.compile(r"[,，]")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _DELTA = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少|缩短|高出|低了|多了|少了|by|up|down)了?\s*\d+(?:\.\d+)?\s*(?:%|个百分点|百分点|分|pp|points?)?")
+_ROUGH = re.compile(r"\s*(?:多|左右|几|来)")
+_UNIT = re.compile(r"[\d.\s]+")
 _DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.]|\s*(?:%|％|分|万|亿|元|个|天|小时|倍))")
-_NOT_A_UNIT = re.compile(r"(?<!安)全部|内部|外部|局部|部分")
+_NOT_A_UNIT = re.compile(r"(?<!安)全部|内部|外部|局部|部分|为中心")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # "分别为48、56、62学时": an enumerated series of one measure
 _SERIES = re.compile(r"(?:分别为|分别是|依次为|分别达到?|were|of)\s*((?:\d+(?:\.\d+)?\s*[%％]?\s*(?:、|,|，|和|及|and)\s*)+\d+(?:\.\d+)?)")
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
@@ -143,7 +147,7 @@ def _kept_clauses(text: str) -> list[str]:
     out = []
     for sentence in _CLAUSE.split(text):
         clauses = _SUBCLAUSE.split(sentence)
-        if rules["plan"].search(clauses[0]) or rules["advice"].search(clauses[0]):
+        if rules["plan"].search(clauses[0]) or rules["advice"].search(sentence):
             # a plan or advice heads its sentence: "力争到2025年收入突破10亿元,利润率达到8%"
             continue
         for clause in clauses:
@@ -205,13 +209,21 @@ def _results(text: str) -> dict[str, str]:
     measure = _first(rules["measure"], body)
     if figures and measure:
         found["level"] = f"{measure} {figures[0]}"
+    elif measure:
+        # a figure whose unit sits in the measure's name: "PPM为28", "能耗(吨标准煤/万元)2021年0.182"
+        for m in rules["measure"].finditer(body):
+            value = _NUMBER.search(_YEAR.sub(" ", body[m.end() : m.end() + 20]))
+            if value and not _ROUGH.match(body[m.end() :], value.end()):  # "达到90多了" is no figure
+                found["level"] = f"{m.group(0)} {value.group(0)}"
+                break
     # the values of a series: figures with a unit, or decimals, that are not years and not
     # a change ("提高了2.8分"); a hotline number or a count without a unit is no period's value
+    # one measure's series: the most figures sharing a unit, plus bare decimals and enumerations
     series = _DELTA.sub(" ", body)
-    values = [m.group(0) for m in rules["figure"].finditer(series)] + _DECIMAL.findall(_YEAR.sub(" ", series))
-    for m in _SERIES.finditer(series):
-        values += _NUMBER.findall(m.group(1))
-    values = list(dict.fromkeys(values))
+    units: Counter[str] = Counter(_UNIT.sub("", m.group(0)) for m in rules["figure"].finditer(series))
+    bare = _DECIMAL.findall(_YEAR.sub(" ", rules["figure"].sub(" ", series)))
+    listed = [n for m in _SERIES.finditer(series) for n in _NUMBER.findall(m.group(1))]
+    values = ["x"] * max(max(units.values(), default=0) + len(bare), len(listed))
     span = rules["span"].search(body)
     long_span = False
     if span:
@@ -242,7 +254,7 @@ def dimensions(text: str, kind: str = "process") -> Found:
     compared), 整合 (key or segmented measures). Plans, negations and bare claims
     lend nothing (see `_kept_clauses`).
     """
-    lowered = text.lower()
+    lowered = _THOUSANDS.sub("", text.lower())  # "1,400多家" is one number, not two clauses
     return Found.of(_results(lowered) if kind == "results" else _process(lowered))
 
 

@@ -10,7 +10,7 @@ from assistant.coverage import fraction, leaf_status
 from assistant.dimensions import dimensions
 from tests.conftest import ROOT
 
-SUBSTANCE_DEV = ROOT / "tests" / "data" / "substance_dev.jsonl"
+SUBSTANCE_DEV = [ROOT / "tests" / "data" / "substance_dev.jsonl", ROOT / "tests" / "data" / "substance_dev2.jsonl"]
 
 
 @pytest.mark.parametrize(
@@ -115,9 +115,9 @@ def test_fraction_counts_partial_half_and_skips_na():
 
 
 def test_assessor_labelled_dev_set_stays_above_its_floor(kb):
-    # measured 0.967 status accuracy and 0.978 of traps judged uncovered (bench/substance.py);
-    # each floor is that minus 2 points
-    rows = [json.loads(line) for line in SUBSTANCE_DEV.read_text(encoding="utf-8").splitlines()]
+    # measured over both dev sets (360 answers): 0.956 status accuracy and 0.978 of traps judged
+    # uncovered (bench/substance.py); each floor is that minus 2 points
+    rows = [json.loads(line) for path in SUBSTANCE_DEV for line in path.read_text(encoding="utf-8").splitlines()]
     right = traps = traps_right = 0
     for row in rows:
         kind = kb.get(row["leaf"]).kind
@@ -126,6 +126,6 @@ def test_assessor_labelled_dev_set_stays_above_its_floor(kb):
         if row["trap"]:
             traps += 1
             traps_right += status == "uncovered"
-    assert len(rows) >= 150 and traps >= 75
-    assert right / len(rows) >= 0.947
+    assert len(rows) >= 300 and traps >= 150
+    assert right / len(rows) >= 0.936
     assert traps_right / traps >= 0.958
