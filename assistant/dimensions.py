@@ -130,6 +130,7 @@ _ROUGH = re.compile(r"\s*(?:多|左右|几|来)")
 _UNIT = re.compile(r"[\d.\s]+")
 _DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.]|\s*(?:%|％|分|万|亿|元|个|天|小时|倍))")
 _NOT_A_UNIT = re.compile(r"(?<!安)全部|内部|外部|局部|部分|为中心")
+_LEAD = re.compile(r"^.*[由并和在对从经向给让请是的了及与按]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # "分别为48、56、62学时": an enumerated series of one measure
 _SERIES = re.compile(r"(?:分别为|分别是|依次为|分别达到?|were|of)\s*((?:\d+(?:\.\d+)?\s*[%％]?\s*(?:、|,|，|和|及|and)\s*)+\d+(?:\.\d+)?)")
@@ -178,8 +179,8 @@ def _process(text: str) -> dict[str, str]:
     if not body:
         return found
     parts = {k: _first(rules[k], body) for k in ("frequency", "instrument", "action")}
-    # 全部, 内部 … end in 部 but name no department
-    parts["actor"] = _first(rules["actor"], _NOT_A_UNIT.sub("，", body))
+    # 全部, 内部 … end in 部 but name no department; "项目由质量管理办公室" quotes as 质量管理办公室
+    parts["actor"] = _LEAD.sub("", _first(rules["actor"], _NOT_A_UNIT.sub("，", body)))
     who_or_what = [parts[k] for k in ("actor", "instrument") if parts[k]]
     # a method says who does it or with what; with an action, or with how often, or both
     if who_or_what and (parts["action"] or parts["frequency"] or len(who_or_what) == 2):
