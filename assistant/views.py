@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.coverage import SYMBOL
+from assistant.texttable import clip, table
 
 if TYPE_CHECKING:
     from assistant.interview import Interview
@@ -78,10 +79,10 @@ def todo_text(interview: Interview) -> str:
 
 def coverage_text(interview: Interview) -> str:
     lang = interview.lang
-    lines = []
+    rows = []
     items = interview.items()
     for s in items:
-        cov = "—" if s.coverage is None else f"{s.coverage:4.0%}"
+        cov = "—" if s.coverage is None else f"{s.coverage:.0%}"
         counts = " ".join(f"{SYMBOL[k]}{v}" for k, v in s.statuses.items() if v)
         score = f"{s.score.percent}% = {s.score.earned:g}" if s.score.percent is not None else "—"
         flag = (
@@ -89,9 +90,15 @@ def coverage_text(interview: Interview) -> str:
             if s.score.over_scored
             else ""
         )
-        lines.append(
-            f"{s.item.id:<6} {s.item.title.get(lang)[:16]:<16} {s.item.points:>3}  {cov}  {counts:<14} {score}{flag}"
-        )
+        title = clip(s.item.title.get(lang) or "", 32)
+        rows.append([s.item.id, title, str(s.item.points), cov, counts, score + flag])
+    header = (
+        ["评分项", "名称", "分值", "覆盖", "条款", "评分"]
+        if lang == "zh"
+        else ["Item", "Title", "Pts", "Cov.", "Clauses", "Score"]
+    )
+    # padded by display width: a Chinese title takes two columns a character
+    lines = table(header, rows, right={2, 3})
     total = interview.total_points(items)
     lines.append(
         f"覆盖率 {interview.overall_coverage(items):.0%}  总分 {total:g} / 1000"
@@ -111,5 +118,6 @@ def help_text(lang: str) -> str:
         if lang == "zh"
         else "Type your answer; lines starting with / are commands:"
     )
-    rows = [f"  /{c.name} {c.args}".ljust(24) + (c.zh if lang == "zh" else c.en) for c in COMMANDS]
+    # a long usage still gets a space before its description
+    rows = [f"  /{c.name} {c.args}".ljust(23) + " " + (c.zh if lang == "zh" else c.en) for c in COMMANDS]
     return "\n".join([head, *rows])

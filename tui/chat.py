@@ -9,6 +9,7 @@ its reply is printed; Ctrl-C and Ctrl-D leave with everything saved.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from prompt_toolkit.history import FileHistory, InMemoryHistory
 from assistant import commands
 from assistant.console import safe
 from assistant.interview import Interview, Question, Reply
+from assistant.linebreak import wrap
 from assistant.textnorm import decode_line
 from knowledge.base import KnowledgeBase
 from knowledge.errors import UserError
@@ -93,14 +95,28 @@ def render_reply(reply: Reply, lang: str) -> str:
 class Chat:
     """Reads lines, hands them to the engine, prints what comes back."""
 
-    def __init__(self, interview: Interview, out: TextIO | None = None) -> None:
+    def __init__(self, interview: Interview, out: TextIO | None = None, *, width: int | None = None) -> None:
         self.interview = interview
         self.out = out or sys.stdout
+        self.width = width  # None: the terminal's width, and no wrapping into a pipe
 
     def say(self, text: str) -> None:
         # every line, greeting and echoed commands included, can carry outside text
-        self.out.write(safe(text) + "\n")
+        text = safe(text)
+        width = self._wrap_width()
+        if width is not None:
+            # our own breaking: the terminal's would split a figure from its unit or start a line with "，"
+            text = "\n".join(wrap(text, width))
+        self.out.write(text + "\n")
         self.out.flush()
+
+    def _wrap_width(self) -> int | None:
+        if self.width is not None:
+            return self.width
+        if not self.out.isatty():
+            return None  # a script reads whole lines
+        # read on every reply: the window may have been resized; one column spare for the cursor
+        return max(shutil.get_terminal_size().columns - 1, 1)
 
     def greet(self) -> None:
         iv = self.interview

@@ -168,3 +168,24 @@ def test_chat_reads_a_gbk_answers_file_and_survives_invalid_bytes(tmp_path):
     report = json.loads(run_cli("report", "g", "--db", str(db), "--format", "json").stdout)
     texts = [e["text"] for leaf in report["leaves"] for e in leaf["evidence"]]
     assert any("投诉由客服中心统一受理" in t for t in texts)
+
+
+def test_replies_are_wrapped_at_the_chat_width_without_splitting_figures(interview):
+    from assistant.linebreak import CLOSING, display_width
+
+    out = io.StringIO()
+    chat = Chat(interview, out, width=30)
+    chat.handle("换模时间由一天缩短到1/4天,单位能耗2022年0.038吨,顾客满意度92.4%,3,400人参加培训。")
+    chat.handle("/coverage")
+    chat.say("已记录:换模时间由原来的一天缩短到1/4天,单位能耗降至0.038吨。")
+    lines = out.getvalue().splitlines()
+    assert any("1/4天" in line for line in lines) and any("0.038吨" in line for line in lines)
+    assert lines and all(display_width(line) <= 30 for line in lines)
+    assert all(line[:1] not in CLOSING for line in lines)
+    assert any(line.startswith(("评分项", "Item")) for line in lines)
+
+
+def test_replies_into_a_pipe_keep_their_lines_whole(interview):
+    out = io.StringIO()  # not a terminal: a script reads whole lines
+    Chat(interview, out).say("甲" * 200)
+    assert out.getvalue() == "甲" * 200 + "\n"
