@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.interview import Interview, InterviewError, Reply
+from assistant.measures import usage as data_usage
 from assistant.views import coverage_text, gaps_text, help_text, todo_text
 
 
@@ -37,6 +38,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("todo", "", "待核实事项", "open to-dos"),
     Command("profile", "[skip]", "组织概述:回去补充,或跳过", "organisational profile: go to it, or skip it"),
     Command("na", "ID REASON", "标记条款不适用", "mark a clause not applicable", True),
+    Command("strength", "ITEM [TEXT]", "评分项的优势:列出、添加;edit N 内容 修改,drop N 删除",
+            "an item's strengths: list, add; edit N TEXT, drop N", True),
+    Command("ofi", "ITEM [TEXT]", "评分项的改进机会:列出、添加;edit N 内容 修改,drop N 删除",
+            "an item's opportunities for improvement: list, add; edit N TEXT, drop N", True),
+    Command("owner", "ID NAME", "条款差距的负责人(- 清除)", "who closes a clause's gap (- clears)", True),
+    Command("due", "ID DATE", "条款差距的完成日期 YYYY-MM-DD(- 清除)", "when a clause's gap is due, YYYY-MM-DD (- clears)", True),
+    Command("data", "ID [MEASURE …]", "4.7 结果数据:ID 查看;ID 指标 单位 2023=92.4 行业平均=86 录入;ID 指标 - 删除",
+            "4.7 results data: ID lists; ID MEASURE UNIT 2023=92.4 industry=86 enters; ID MEASURE - deletes", True),
     Command("undo", "", "撤销上一步", "undo the last step"),
     Command(
         "export", "PATH", "导出(.json 整个会话,.md 差距清单)", "export (.json whole session, .md gap list)"
@@ -103,6 +112,18 @@ def run(interview: Interview, line: str, *, on_lang: Callable[[str], None] | Non
     if name == "na":
         ref, _, reason = rest.partition(" ")
         return interview.mark_na(_need(ref, "na ID REASON", lang), reason)
+    if name in ("strength", "ofi"):
+        return _feedback(interview, "strength" if name == "strength" else "opportunity", name, rest, lang)
+    if name in ("owner", "due"):
+        ref, _, value = rest.partition(" ")
+        if not ref or not value.strip():
+            raise InterviewError(f"用法:/{name} {BY_NAME[name].args}" if lang == "zh" else f"usage: /{name} {BY_NAME[name].args}")
+        return interview.set_owner(ref, value) if name == "owner" else interview.set_due(ref, value)
+    if name == "data":
+        ref, _, args = rest.partition(" ")
+        if not ref:
+            raise InterviewError(data_usage(lang))
+        return interview.set_data(ref, args) if args.strip() else interview.data_listing(ref)
     if name == "undo":
         return interview.undo()
     if name == "export":
@@ -128,6 +149,32 @@ def run(interview: Interview, line: str, *, on_lang: Callable[[str], None] | Non
     if name == "help":
         return Reply("info", help_text(lang), None)
     raise QuitRequested
+
+
+#: The words that edit or drop an entry of /strength and /ofi, in both languages.
+EDIT_WORDS = ("edit", "修改", "改")
+DROP_WORDS = ("drop", "删除", "删")
+
+
+def _feedback(interview: Interview, kind: str, name: str, rest: str, lang: str) -> Reply:
+    """/strength and /ofi: ITEM lists, ITEM TEXT adds, ITEM edit N TEXT edits, ITEM drop N drops."""
+    ref, _, tail = rest.partition(" ")
+    if not ref:
+        raise InterviewError(f"用法:/{name} {BY_NAME[name].args}" if lang == "zh" else f"usage: /{name} {BY_NAME[name].args}")
+    tail = tail.strip()
+    if not tail:
+        return interview.feedback_list(kind, ref)
+    word, _, after = tail.partition(" ")
+    if word.lower() in EDIT_WORDS:
+        number, _, text = after.strip().partition(" ")
+        if not number or not text.strip():
+            raise InterviewError(f"用法:/{name} {ref} edit 序号 新内容" if lang == "zh" else f"usage: /{name} {ref} edit N TEXT")
+        return interview.edit_feedback(kind, ref, number, text)
+    if word.lower() in DROP_WORDS:
+        if not after.strip() or " " in after.strip():
+            raise InterviewError(f"用法:/{name} {ref} drop 序号" if lang == "zh" else f"usage: /{name} {ref} drop N")
+        return interview.drop_feedback(kind, ref, after.strip())
+    return interview.add_feedback(kind, ref, tail)
 
 
 def _need(value: str, usage: str, lang: str) -> str:

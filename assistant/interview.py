@@ -26,10 +26,12 @@ from assistant import rollups
 from assistant.conversation import fill, unit_words
 from assistant.coverage import STATUS_ORDER, SYMBOL, LeafCoverage, leaf_coverage
 from assistant.dimensions import Found, dimensions
+from assistant.findings import Findings
 from assistant.i18n import pick
 from assistant.intent import IntentModel
 from assistant.matching import ClauseMatcher
 from assistant.replies import CoverageChange, Cursor, Gap, InterviewError, ItemSummary, Question, Reply
+from assistant.resultsdata import ResultsData
 from assistant.scoring import ScoreError, check_percent
 from assistant.storage import SessionRow, StorageError, Store
 from assistant.textnorm import clean
@@ -58,7 +60,7 @@ ORDERS = ("standard", "value")
 FRAMEWORK = "GB/T 19580-2012"
 
 
-class Interview(ConversationTurns):
+class Interview(ConversationTurns, Findings, ResultsData):
     """One open assessment session."""
 
     def __init__(
@@ -145,7 +147,11 @@ class Interview(ConversationTurns):
     def coverage(self) -> dict[str, LeafCoverage]:
         """Status of every scored leaf (the whole tree, not only the scope)."""
         leaves = [(leaf.id, leaf.kind) for leaf in self.kb.leaves()]
-        return leaf_coverage(leaves, self._evidence_dims(), self.store.na(self.session.id))
+        evidence: dict[str, list[Found]] = {leaf: list(found) for leaf, found in self._evidence_dims().items()}
+        # a results table is evidence too: its periods are a trend, its comparisons a comparison
+        for leaf_id, shown in self.data_dimensions().items():
+            evidence.setdefault(leaf_id, []).append(Found.of(shown))
+        return leaf_coverage(leaves, evidence, self.store.na(self.session.id))
 
     def _evidence_dims(self) -> dict[str, list[Found]]:
         """The dimensions of each leaf's evidence, read once and then kept up to date.
@@ -448,6 +454,7 @@ class Interview(ConversationTurns):
         move = matches[0].leaf_id if asked_leaf and asked_leaf not in attach and matches else None
         terms = {m.leaf_id: m.terms for m in matches}
         message = self._describe_answer(asked_leaf, attach, after, move, notes, terms)
+        message = self._with_data_offer(message, asked_leaf, attach, text)
         return Reply(
             "answer" if next_q else "done", message, next_q, matches, tuple(attach), changes,
             recorded=tuple(attach.items()), suggest_move=move,
@@ -758,7 +765,8 @@ class Interview(ConversationTurns):
             self.cursor = Cursor.from_json(payload["cursor"])
         names = {"answer": ("回答", "the answer"), "assign": ("指定", "the assignment"), "detach": ("移除", "the detachment"),
                  "na": ("不适用标记", "the not-applicable mark"), "score": ("评分", "the score"), "move": ("跳转", "the move"),
-                 "relink": ("移动证据", "the moved evidence")}  # fmt: skip
+                 "relink": ("移动证据", "the moved evidence"), "feedback": ("优势/改进机会的修改", "the change to a strength or opportunity"),
+                 "plan": ("负责人/完成日期", "the owner or due date"), "data": ("结果数据", "the results data")}  # fmt: skip
         zh, en = names.get(action, (action, action))
         return Reply(
             "info",

@@ -9,9 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from assistant.coverage import PROCESS_ORDER, RESULTS_ORDER
+from assistant.dimensions import dimensions
+
+# Feedback and SuggestedBand live with the rules that draft them; exported here for the report's readers
+from assistant.feedback import Feedback as Feedback
+from assistant.feedback import SuggestedBand as SuggestedBand
+from assistant.feedback import source_name
 from assistant.i18n import pick
+from assistant.measures import comparisons_text, periods_text
+from assistant.plan import evidence_to_collect, points_at_stake, priority, priority_label
 
 if TYPE_CHECKING:
+    from assistant.coverage import LeafCoverage
     from assistant.interview import Interview
 
 STATUS_LABEL = {
@@ -39,24 +49,6 @@ class MeasureTable:
     unit: str
     periods: tuple[tuple[str, float], ...]  # (period label, value), in time order
     comparisons: tuple[tuple[str, float], ...] = ()  # (reference name, value): 行业平均, 标杆, 目标 …
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """One 优势 (strength) or 改进机会 (opportunity for improvement) of an item."""
-
-    text: str
-    leaf: str  # the leaf it is about ("" for the item as a whole)
-    source: str  # "draft" (drafted from the evidence), "edited" (a draft the assessor changed), "assessor"
-    dimension: str = ""  # the dimension it names (approach … / level …), "" if none
-
-
-@dataclass(frozen=True)
-class SuggestedBand:
-    """The band the dimensions across an item's leaves point to; never replaces the assessor's score."""
-
-    range: str  # "30–45"
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -135,20 +127,17 @@ def build_report_data(interview: Interview) -> ReportData:
         if n.kind == "plan":
             plans.setdefault(n.leaf_id, []).append(n.text)
     admitted: dict[str, list[str]] = {}
-    opportunity_rows = []
     for n in notes:
         if n.kind == "absent":
             plan = "; ".join(plans.get(n.leaf_id, []))
             admitted.setdefault(n.leaf_id, []).append(n.text + (pick(lang, f"(计划:{plan})", f" (plan: {plan})") if plan else ""))
-            node = kb.get(n.leaf_id)
-            item = kb.item_of(n.leaf_id)
-            opportunity_rows.append(
-                (n.leaf_id, node.title.get(lang) if node else "", item.id if item else "", n.text, plan)
-            )
 
+    findings = iv.findings(cov)
+    owners = iv.plan()
     gap_rows = []
     for g in gaps:
         node = kb.get(g.leaf_id)
+        todo = owners.get(g.leaf_id)
         gap_rows.append(
             (
                 g.leaf_id,
@@ -157,11 +146,22 @@ def build_report_data(interview: Interview) -> ReportData:
                 g.item_points,
                 labels[g.status],
                 g.reason,
+                priority_label(_gap_priority(iv, g.leaf_id, g.item_points, cov), lang),
                 "\n".join(admitted.get(g.leaf_id, ())),
                 "\n".join(f"{t}({o})" if o else t for t, o in g.todos),
+                "\n".join(_gap_collect(iv, g.leaf_id)),
+                todo.owner if todo else "",
+                todo.due if todo else "",
                 g.question,
             )
         )
+    strength_rows: list[tuple[str, ...]] = []
+    opportunity_rows: list[tuple[str, ...]] = []
+    for scored in kb.items():
+        for rows, entries in ((strength_rows, findings[scored.id].strengths), (opportunity_rows, findings[scored.id].opportunities)):
+            for f in entries:
+                about = kb.get(f.leaf) if f.leaf else None
+                rows.append((scored.id, f.leaf, about.title.get(lang) if about else "", f.text, source_name(f.source, lang)))
     item_rows = []
     for s in items:
         item_rows.append(
@@ -188,8 +188,9 @@ def build_report_data(interview: Interview) -> ReportData:
     tables = [
         Table("gaps", pick(lang, "差距清单", "Gap list"),
               tuple(pick(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"), ("评分项分值", "Item points"),
-                                             ("状态", "Status"), ("原因", "Reason"), ("已确认的不足", "Admitted gap"),
-                                             ("待核实(负责人)", "To check (owner)"), ("下一个问题", "Next question"))),
+                                             ("状态", "Status"), ("原因", "Reason"), ("优先级", "Priority"), ("已确认的不足", "Admitted gap"),
+                                             ("待核实(负责人)", "To check (owner)"), ("需收集的证据", "Evidence to collect"),
+                                             ("负责人", "Owner"), ("完成日期", "Due"), ("下一个问题", "Next question"))),
               tuple(gap_rows), status_column=4),
         Table("items", pick(lang, "评分项覆盖与得分", "Coverage and scores by item"),
               tuple(pick(lang, *p) for p in (("评分项", "Item"), ("名称", "Title"), ("分值", "Points"), ("覆盖率%", "Coverage %"),
@@ -205,13 +206,21 @@ def build_report_data(interview: Interview) -> ReportData:
                                              ("来源", "Source"), ("作者", "Author"), ("证据内容", "Evidence"))),
               tuple(evidence_rows), status_column=3),
     ]  # fmt: skip
-    if opportunity_rows:
-        tables.append(
-            Table("opportunities", pick(lang, "改进机会(自评中已确认的不足)", "Opportunities for improvement (admitted gaps)"),
-                  tuple(pick(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("评分项", "Item"),
-                                                 ("已确认的不足", "Admitted gap"), ("改进计划", "Plan"))),
-                  tuple(opportunity_rows))
-        )  # fmt: skip
+    measures = {leaf_id: tuple(MeasureTable(m.measure, m.unit, m.periods, m.comparisons) for m in tables_)
+                for leaf_id, tables_ in iv.all_measures().items()}  # fmt: skip
+    tables.append(data_table(iv, measures))
+    # every export carries both, empty or not: drafted from the evidence, merged with the assessor's changes
+    feedback_header = (("评分项", "Item"), ("条款", "Clause"), ("名称", "Title"))
+    tables.append(
+        Table("strengths", pick(lang, "优势", "Strengths"),
+              tuple(pick(lang, *p) for p in (*feedback_header, ("优势", "Strength"), ("来源", "Source"))),
+              tuple(strength_rows))
+    )  # fmt: skip
+    tables.append(
+        Table("opportunities", pick(lang, "改进机会", "Opportunities for improvement"),
+              tuple(pick(lang, *p) for p in (*feedback_header, ("改进机会", "Opportunity"), ("来源", "Source"))),
+              tuple(opportunity_rows))
+    )  # fmt: skip
     profile = iv.profile()
     if profile:
         rows = []
@@ -239,11 +248,15 @@ def build_report_data(interview: Interview) -> ReportData:
                 questions = tuple(q.get(lang) for q in iv.dialogues.probe_texts(leaf.id)) or (
                     leaf.text.get(lang),
                 )
+                todo = owners.get(leaf.id)
                 leaves.append(
                     LeafSection(leaf.id, leaf.title.get(lang), status.status, labels[status.status], status.reason(lang),
-                                questions, tuple(evidence_by_leaf.get(leaf.id, ())), tuple(admitted.get(leaf.id, ())))
+                                questions, tuple(evidence_by_leaf.get(leaf.id, ())), tuple(admitted.get(leaf.id, ())),
+                                owner=todo.owner if todo else "", due=todo.due if todo else "", data=measures.get(leaf.id, ()),
+                                kind=leaf.kind, dims=_by_dimension(leaf.kind, [t for _, t in evidence_by_leaf.get(leaf.id, ())]))
                 )  # fmt: skip
             s = scores[item.id]
+            found = findings[item.id]
             item_sections.append(
                 ItemSection(
                     item.id,
@@ -252,6 +265,9 @@ def build_report_data(interview: Interview) -> ReportData:
                     s.score.percent,
                     s.score.earned,
                     tuple(leaves),
+                    suggested_band=found.suggested,
+                    strengths=found.strengths,
+                    opportunities=found.opportunities,
                 )
             )
         outline.append(
@@ -269,6 +285,42 @@ def build_report_data(interview: Interview) -> ReportData:
     )
 
 
+def _gap_priority(iv: Interview, leaf_id: str, item_points: int, cov: dict[str, LeafCoverage]) -> str:
+    """high, medium or low from the points at stake (assistant.plan.priority gives the rule)."""
+    node = iv.kb.get(leaf_id)
+    kind = "results" if node is not None and node.kind == "results" else "process"
+    return priority(points_at_stake(item_points, kind, cov[leaf_id].status, cov[leaf_id].missing))
+
+
+def _gap_collect(iv: Interview, leaf_id: str) -> tuple[str, ...]:
+    """What evidence to collect for a leaf, from its guidance in the knowledge base."""
+    node = iv.kb.get(leaf_id)
+    return evidence_to_collect(node.guidance.zh, node.guidance.en, iv.lang) if node is not None else ()
+
+
+def _feedback_json(entries: tuple[Feedback, ...]) -> list[dict[str, str]]:
+    return [{"text": f.text, "leaf": f.leaf, "source": f.source} for f in entries]
+
+
+def _band_json(band: SuggestedBand | None) -> dict[str, str] | None:
+    return {"range": band.range, "reason": band.reason} if band is not None else None
+
+
+def _by_dimension(kind: str, texts: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each dimension of the leaf's kind, in scoring order, with the evidence that shows it.
+
+    A 自评报告 is written 方法/展开/学习/整合 (or 水平/趋势/对比/整合); an empty
+    dimension is one the report marks 待补充.
+    """
+    order = RESULTS_ORDER if kind == "results" else PROCESS_ORDER
+    shown: dict[str, list[str]] = {name: [] for name in order}
+    for text in texts:
+        for name in dimensions(text, kind):
+            if name in shown and text not in shown[name]:
+                shown[name].append(text)
+    return tuple((name, tuple(shown[name])) for name in order)
+
+
 def report_json(iv: Interview) -> dict[str, Any]:
     """Coverage, scores, the profile and notes as a stable JSON contract (see README)."""
     cov = iv.coverage()
@@ -284,6 +336,13 @@ def report_json(iv: Interview) -> dict[str, Any]:
             notes.setdefault(n.leaf_id, []).append({"kind": "defer", "text": n.text, "owner": n.owner, "open": not n.closed, "created": n.created})
         else:
             notes.setdefault(n.leaf_id, []).append({"kind": n.kind, "text": n.text, "created": n.created})
+    findings = iv.findings(cov)
+    owners = iv.plan()
+    data = {
+        leaf_id: [{"measure": m.measure, "unit": m.unit, "periods": dict(m.periods), "comparisons": dict(m.comparisons)}
+                  for m in tables]
+        for leaf_id, tables in iv.all_measures().items()
+    }  # fmt: skip
     evidence: dict[str, list[dict[str, Any]]] = {}
     for e in iv.store.evidence(iv.session.id):
         evidence.setdefault(e.leaf_id, []).append(
@@ -303,14 +362,17 @@ def report_json(iv: Interview) -> dict[str, Any]:
         "leaves": [
             {"id": leaf.id, "item": (iv.kb.item_of(leaf.id) or leaf).id, "title": leaf.title.get(iv.lang),
              "status": cov[leaf.id].status, "reason": cov[leaf.id].reason(iv.lang), "evidence": evidence.get(leaf.id, []),
-             "notes": notes.get(leaf.id, [])}
+             "notes": notes.get(leaf.id, []), "data": data.get(leaf.id, [])}
             for leaf in iv.kb.leaves()
         ],
         "items": [
             {"id": s.item.id, "title": s.item.title.get(iv.lang), "points": s.item.points,
              "coverage": None if s.coverage is None else round(s.coverage, 3),
              "score_percent": s.score.percent, "score_points": s.score.earned,
-             "band": s.score.band.text(iv.lang) if s.score.band else None, "over_scored": s.score.over_scored}
+             "band": s.score.band.text(iv.lang) if s.score.band else None, "over_scored": s.score.over_scored,
+             "suggested_band": _band_json(findings[s.item.id].suggested),
+             "strengths": _feedback_json(findings[s.item.id].strengths),
+             "opportunities": _feedback_json(findings[s.item.id].opportunities)}
             for s in items
         ],
         "categories": [
@@ -321,10 +383,25 @@ def report_json(iv: Interview) -> dict[str, Any]:
         "coverage": round(iv.overall_coverage(items), 3),
         "gaps": [
             {"id": g.leaf_id, "item": g.item_id, "item_points": g.item_points, "status": g.status, "reason": g.reason, "question": g.question,
-             "admitted": list(g.admitted), "todos": [{"text": t, "owner": o} for t, o in g.todos]}
+             "admitted": list(g.admitted), "todos": [{"text": t, "owner": o} for t, o in g.todos],
+             "collect": list(_gap_collect(iv, g.leaf_id)), "owner": owners[g.leaf_id].owner if g.leaf_id in owners else "",
+             "due": owners[g.leaf_id].due if g.leaf_id in owners else "",
+             "priority": _gap_priority(iv, g.leaf_id, g.item_points, cov)}
             for g in iv.gaps(cov=cov)
         ],
     }  # fmt: skip
+
+
+def data_table(interview: Interview, measures: dict[str, tuple[MeasureTable, ...]]) -> Table:
+    """结果数据: one row per measure of a results clause, its periods and comparisons as text."""
+    lang, kb = interview.lang, interview.kb
+    rows = []
+    for leaf in kb.leaves():
+        for m in measures.get(leaf.id, ()):
+            rows.append((leaf.id, leaf.title.get(lang), m.measure, m.unit, periods_text(m), comparisons_text(m)))
+    header = tuple(pick(lang, *p) for p in (("条款", "Clause"), ("名称", "Title"), ("指标", "Measure"), ("单位", "Unit"),
+                                            ("各期数值", "Periods"), ("对比", "Comparisons")))  # fmt: skip
+    return Table("data", pick(lang, "结果数据", "Results data"), header, tuple(rows))
 
 
 def consensus_table(interview: Interview) -> Table | None:

@@ -28,10 +28,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from assistant.measures import Measure, is_period, period_key
+from assistant.plan import parse_due
 from assistant.scoring import STEP
 from assistant.storage import EXPORT_FORMAT as FORMAT
 from assistant.storage import EXPORT_VERSION as VERSION
-from assistant.storage import NOTE_KINDS
+from assistant.storage import FEEDBACK_KINDS, NOTE_KINDS
 from assistant.textnorm import clean
 from knowledge.errors import UserError
 from knowledge.models import Lang
@@ -39,7 +41,7 @@ from knowledge.models import Lang
 if TYPE_CHECKING:
     from knowledge.base import KnowledgeBase
 
-ClauseKind = Literal["item", "leaf", "node"]
+ClauseKind = Literal["item", "leaf", "node", "results"]
 #: Given a clause id and what it must be (a ClauseKind), None when it is fine, otherwise why not (one line).
 ClauseCheck = Callable[[str, str], str | None]
 
@@ -70,9 +72,39 @@ def _percent(value: int) -> int:
     return value
 
 
+def _due(value: str) -> str:
+    if value and parse_due(value) != value:
+        raise _problem("due", f"{value!r} is not a date written YYYY-MM-DD")
+    return value
+
+
+def _feedback_kind(value: str) -> str:
+    if value not in FEEDBACK_KINDS:
+        raise _problem("feedback_kind", f"{value!r} is not one of {', '.join(FEEDBACK_KINDS)}")
+    return value
+
+
 def _note_kind(value: str) -> str:
     if value not in NOTE_KINDS:
         raise _problem("note_kind", f"{value!r} is not one of {', '.join(NOTE_KINDS)}")
+    return value
+
+
+def _period(value: str) -> str:
+    if not is_period(value):
+        raise _problem("period", f"{value!r} is not a period (a year such as 2023, or 2023H1, 2023Q2, 2023年)")
+    return value
+
+
+def _some_periods(value: dict[str, float]) -> dict[str, float]:
+    if not value:
+        raise _problem("periods", "needs at least one period's value (comparisons alone show no level)")
+    return value
+
+
+def _comparison(value: str) -> str:
+    if is_period(value):
+        raise _problem("comparison", f"{value!r} is a period, not a comparison; it belongs under periods")
     return value
 
 
@@ -92,6 +124,10 @@ Name = Annotated[str, AfterValidator(clean), AfterValidator(_not_blank)]
 ItemId = Annotated[Name, AfterValidator(_clause("item"))]
 LeafId = Annotated[Name, AfterValidator(_clause("leaf"))]
 NodeId = Annotated[Name, AfterValidator(_clause("node"))]
+ResultsLeafId = Annotated[Name, AfterValidator(_clause("results"))]
+PeriodLabel = Annotated[Name, AfterValidator(_period)]
+ComparisonName = Annotated[Name, AfterValidator(_comparison)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
 Percent = Annotated[int, AfterValidator(_percent)]
 Count = Annotated[int, Field(ge=0)]
 Timestamp = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -182,8 +218,40 @@ class AssessorScoreRecord(_Record):
     percent: Percent
 
 
+class FeedbackRecord(_Record):
+    """The assessor's own strength or opportunity (draft_key ""), or their change to a drafted one."""
+
+    item_id: ItemId
+    kind: Annotated[str, AfterValidator(_feedback_kind)]
+    draft_key: Text = ""
+    leaf_id: LeafId | None = None
+    text: Name
+    dropped: bool = False
+    created: Timestamp = Field(default_factory=time.time)
+
+
+class PlanRecord(_Record):
+    leaf_id: LeafId
+    owner: Text = ""
+    due: Annotated[str, AfterValidator(_due)] = ""
+
+
+class MeasureRecord(_Record):
+    """One measure table of a results clause: its value by period and by comparison (行业平均, 标杆 …)."""
+
+    leaf_id: ResultsLeafId
+    measure: Name
+    unit: Text = ""
+    periods: Annotated[dict[PeriodLabel, Number], AfterValidator(_some_periods)]
+    comparisons: dict[ComparisonName, Number] = {}
+
+    def table(self) -> Measure:
+        ordered = sorted(self.periods.items(), key=lambda p: period_key(p[0]) or (0, 0))
+        return Measure(self.measure, self.unit, tuple(ordered), tuple(self.comparisons.items()))
+
+
 class SessionFile(_Record):
-    """A whole session; `notes` and `assessor_scores` may be absent (older and unmerged exports)."""
+    """A whole session; `notes`, `assessor_scores`, `feedback`, `plan` and `measures` may be absent (older and unmerged exports)."""
 
     format: Literal["zhuoyue-session"]
     version: Literal[1]
@@ -194,6 +262,9 @@ class SessionFile(_Record):
     notes: list[NoteRecord] = []
     scores: list[ScoreRecord] = []
     assessor_scores: list[AssessorScoreRecord] = []
+    feedback: list[FeedbackRecord] = []
+    plan: list[PlanRecord] = []
+    measures: list[MeasureRecord] = []
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -254,6 +325,8 @@ def _check_links(file: SessionFile) -> None:
         ("na", "leaf_id", [(r.leaf_id,) for r in file.na]),
         ("scores", "item_id", [(r.item_id,) for r in file.scores]),
         ("assessor_scores", "author", [(r.item_id, r.author) for r in file.assessor_scores]),
+        ("plan", "leaf_id", [(r.leaf_id,) for r in file.plan]),
+        ("measures", "measure", [(r.leaf_id, r.measure) for r in file.measures]),
     ]
     for field, key, values in keyed:
         seen.clear()
@@ -261,6 +334,18 @@ def _check_links(file: SessionFile) -> None:
             if value in seen:
                 _refuse(f"{field}[{i}].{key}", f"{' / '.join(value)!r} is listed twice")
             seen.add(value)
+    seen.clear()
+    for i, f in enumerate(file.feedback):  # one change per draft; the assessor's own entries are many
+        if f.draft_key and (f.kind, f.item_id, f.draft_key) in seen:
+            _refuse(f"feedback[{i}].draft_key", f"{f.draft_key!r} is changed twice")
+        seen.add((f.kind, f.item_id, f.draft_key))
+    for i, m in enumerate(file.measures):  # "2023" and "2023年" are one period
+        when: dict[tuple[int, int] | None, str] = {}
+        for label in m.periods:
+            at = period_key(label)
+            if at in when:
+                _refuse(f"measures[{i}].periods[{label!r}]", f"the same period as {when[at]!r}")
+            when[at] = label
 
 
 def _refuse(where: str, message: str) -> None:
@@ -315,7 +400,7 @@ def _location(loc: tuple[int | str, ...], prefix: str) -> str:
             out += f"[{part}]"
         elif _IDENTIFIER.match(part):
             out += f".{part}" if out else part
-        elif part.startswith(("function-after[", "constrained-")):
+        elif part == "[key]" or part.startswith(("function-after[", "constrained-")):
             continue  # pydantic's validator steps, not a place in the file
         else:
             out += f"[{part!r}]"
@@ -334,6 +419,7 @@ def kb_clause_check(kb: KnowledgeBase) -> ClauseCheck:
             return False
         return (
             kind == "node" or (kind == "item" and node.level == "item") or (kind == "leaf" and node.is_leaf)
+            or (kind == "results" and node.is_leaf and node.kind == "results")
         )
 
     def check(clause_id: str, kind: str) -> str | None:
@@ -344,12 +430,14 @@ def kb_clause_check(kb: KnowledgeBase) -> ClauseCheck:
         if node is not None:
             item = kb.item_of(node.id)
             near = [node.id] if kind == "node" else [item.id] if kind == "item" and item else []
-            if kind == "leaf":
+            if kind in ("leaf", "results"):
                 near = [n.id for n in kb.leaves_under(node.id)]
         # a higher cutoff than the browser's: a wrong suggestion misleads more than none
         near += [hit.node.id for hit in kb.search(clause_id, limit=30, min_score=75.0)]
         suggestions = list(dict.fromkeys(n for n in near if n != clause_id and fits(n, kind)))[:3]
-        what = {"item": "a scored item", "leaf": "a lettered point"}.get(kind, "a clause")
+        what = {"item": "a scored item", "leaf": "a lettered point", "results": "a results point (4.7)"}.get(
+            kind, "a clause"
+        )
         head = (
             f"{clause_id!r} is not {what}"
             if kb.get(clause_id) is not None

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.measures import Measure
 from assistant.textnorm import clean
 from knowledge.errors import UserError
 
-SCHEMA_VERSION = 4
 #: How long a writer waits for another process's write lock, per attempt and in all.
 BUSY_TIMEOUT = 10.0
 MAX_WAIT = 600.0
@@ -126,7 +126,47 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX steps_session ON steps(session_id);
     ALTER TABLE sessions ADD COLUMN lock_start TEXT;
     """,
+    # v5: the assessor's strengths and opportunities (their own, and changes to the drafted ones:
+    # draft_key names the draft, dropped hides it), and the plan per leaf (owner, due date)
+    """
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        draft_key TEXT NOT NULL DEFAULT '',
+        leaf_id TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL,
+        dropped INTEGER NOT NULL DEFAULT 0,
+        created REAL NOT NULL
+    );
+    CREATE INDEX feedback_session ON feedback(session_id);
+    CREATE TABLE plan (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        leaf_id TEXT NOT NULL,
+        owner TEXT NOT NULL DEFAULT '',
+        due TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (session_id, leaf_id)
+    );
+    """,
+    # v6: the measure tables of results clauses (4.7), one row per value: a period's or a comparison's.
+    # seq keeps the measures of a session in the order they were first entered, position the values
+    """
+    CREATE TABLE measures (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        leaf_id TEXT NOT NULL,
+        measure TEXT NOT NULL,
+        unit TEXT NOT NULL DEFAULT '',
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (session_id, leaf_id, measure, label)
+    );
+    """,
 )
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class StorageError(UserError):
@@ -192,6 +232,30 @@ class NoteRow:
 
 
 NOTE_KINDS = ("absent", "defer", "plan", "profile")
+FEEDBACK_KINDS = ("strength", "opportunity")
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """The assessor's own strength or opportunity (draft_key ""), or their change to a drafted one."""
+
+    id: int
+    item_id: str
+    kind: str  # "strength" | "opportunity"
+    draft_key: str  # the draft it edits or drops (assistant.feedback.Feedback.key); "" for the assessor's own
+    leaf_id: str
+    text: str
+    dropped: bool
+    created: float
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """Who is to close a leaf's gap, and by when (YYYY-MM-DD); "" where not set."""
+
+    leaf_id: str
+    owner: str
+    due: str
 
 
 def _process_start(pid: int) -> str | None:
@@ -493,6 +557,20 @@ class Store:
             for r in self.conn.execute(sql, params).fetchall()
         ]  # fmt: skip
 
+    def feedback(self, session_id: int) -> list[FeedbackRow]:
+        """The assessor's strengths and opportunities and their changes to drafts, oldest first."""
+        rows = self.conn.execute("SELECT * FROM feedback WHERE session_id = ? ORDER BY id", (session_id,))
+        return [
+            FeedbackRow(r["id"], r["item_id"], r["kind"], r["draft_key"], r["leaf_id"], r["text"],
+                        bool(r["dropped"]), r["created"])
+            for r in rows.fetchall()
+        ]  # fmt: skip
+
+    def plan(self, session_id: int) -> dict[str, PlanRow]:
+        """Owner and due date per leaf, where the assessor set one."""
+        rows = self.conn.execute("SELECT leaf_id, owner, due FROM plan WHERE session_id = ?", (session_id,))
+        return {r["leaf_id"]: PlanRow(r["leaf_id"], r["owner"], r["due"]) for r in rows.fetchall()}
+
     # --- writing a step (call inside transaction(): the caller's step is one transaction) ------------
 
     # Every write below cleans its text the same way (textnorm.clean): whatever the source
@@ -575,6 +653,36 @@ class Store:
     def add_assessor_score(self, session_id: int, item_id: str, author: str, percent: int) -> None:
         self.conn.execute("INSERT INTO assessor_scores VALUES (?, ?, ?, ?)", (session_id, item_id, author, percent))
 
+    def add_feedback(
+        self, session_id: int, item_id: str, kind: str, text: str, *, draft_key: str = "", leaf_id: str = "",
+        dropped: bool = False, created: float | None = None,
+    ) -> int:  # fmt: skip
+        if kind not in FEEDBACK_KINDS:
+            raise ValueError(f"unknown feedback kind {kind!r}")
+        cur = self.conn.execute(
+            "INSERT INTO feedback (session_id, item_id, kind, draft_key, leaf_id, text, dropped, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, item_id, kind, draft_key, leaf_id, clean(text), int(dropped), created or time.time()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def update_feedback(self, session_id: int, row_id: int, text: str, dropped: bool) -> None:
+        self.conn.execute(
+            "UPDATE feedback SET text = ?, dropped = ? WHERE id = ? AND session_id = ?",
+            (clean(text), int(dropped), row_id, session_id),
+        )
+
+    def set_plan(self, session_id: int, leaf_id: str, owner: str, due: str) -> None:
+        """A leaf's owner and due date; both blank removes the leaf from the plan."""
+        owner = clean(owner).strip()
+        if not owner and not due:
+            self.conn.execute("DELETE FROM plan WHERE session_id = ? AND leaf_id = ?", (session_id, leaf_id))
+        else:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO plan (session_id, leaf_id, owner, due) VALUES (?, ?, ?, ?)",
+                (session_id, leaf_id, owner, due),
+            )
+
     def save_cursor(self, session_id: int, cursor: dict[str, Any]) -> None:
         self.conn.execute(
             "UPDATE sessions SET cursor = ?, updated = ? WHERE id = ?", (json.dumps(cursor), time.time(), session_id)
@@ -614,6 +722,20 @@ class Store:
                 self.set_na(session_id, leaf_id, reason)
         elif action == "score":
             self.set_score(session_id, payload["item"], payload["previous"])
+        elif action == "feedback":  # a row this step added goes; a row it changed gets its old text back
+            previous = payload["previous"]
+            if previous is None:
+                self.conn.execute("DELETE FROM feedback WHERE id = ? AND session_id = ?", (payload["row"], session_id))
+            else:
+                self.update_feedback(session_id, payload["row"], previous["text"], previous["dropped"])
+        elif action == "plan":
+            previous = payload["previous"] or {"owner": "", "due": ""}
+            self.set_plan(session_id, payload["leaf"], previous["owner"], previous["due"])
+        elif action == "data":  # the measure as it was before the step; None when the step added it
+            if payload["previous"] is None:
+                self.delete_measure(session_id, payload["leaf"], payload["measure"])
+            else:
+                self.set_measure(session_id, payload["leaf"], Measure.from_json(payload["previous"]))
         if isinstance(payload.get("cursor"), dict):
             self.save_cursor(session_id, payload["cursor"])
         self.conn.execute("DELETE FROM steps WHERE id = ?", (step_id,))
@@ -626,6 +748,47 @@ class Store:
             " AND closed_by IS NULL",
             [(answer_id, session_id, leaf_id) for leaf_id in leaf_ids],
         )
+
+    def set_measure(self, session_id: int, leaf_id: str, measure: Measure) -> None:
+        """Replace one measure's values on a leaf (inside the caller's transaction); it keeps its place."""
+        row = self.conn.execute(
+            "SELECT MIN(seq) FROM measures WHERE session_id = ? AND leaf_id = ? AND measure = ?",
+            (session_id, leaf_id, measure.measure),
+        ).fetchone()
+        if row[0] is None:
+            row = self.conn.execute("SELECT MAX(seq) + 1 FROM measures WHERE session_id = ?", (session_id,)).fetchone()
+        seq = int(row[0] or 0)
+        self.delete_measure(session_id, leaf_id, measure.measure)
+        values = [("period", label, v) for label, v in measure.periods] + [
+            ("comparison", label, v) for label, v in measure.comparisons
+        ]
+        self.conn.executemany(
+            "INSERT INTO measures (session_id, leaf_id, measure, unit, seq, kind, position, label, value)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(session_id, leaf_id, clean(measure.measure), clean(measure.unit), seq, kind, i, clean(label), float(v))
+             for i, (kind, label, v) in enumerate(values)],
+        )  # fmt: skip
+
+    def delete_measure(self, session_id: int, leaf_id: str, measure: str) -> None:
+        self.conn.execute(
+            "DELETE FROM measures WHERE session_id = ? AND leaf_id = ? AND measure = ?", (session_id, leaf_id, measure)
+        )
+
+    def measures(self, session_id: int) -> dict[str, list[Measure]]:
+        """Every measure table of the session by leaf, each leaf's in the order first entered."""
+        rows = self.conn.execute(
+            "SELECT leaf_id, measure, unit, kind, label, value FROM measures WHERE session_id = ?"
+            " ORDER BY seq, position",
+            (session_id,),
+        ).fetchall()
+        grouped: dict[tuple[str, str], tuple[str, list[tuple[str, float]], list[tuple[str, float]]]] = {}
+        for r in rows:
+            unit, periods, comparisons = grouped.setdefault((r["leaf_id"], r["measure"]), (r["unit"], [], []))
+            (periods if r["kind"] == "period" else comparisons).append((r["label"], float(r["value"])))
+        out: dict[str, list[Measure]] = {}
+        for (leaf_id, name), (unit, periods, comparisons) in grouped.items():
+            out.setdefault(leaf_id, []).append(Measure(name, unit, tuple(periods), tuple(comparisons)))
+        return out
 
     def na(self, session_id: int) -> dict[str, str]:
         rows = self.conn.execute("SELECT leaf_id, reason FROM na WHERE session_id = ?", (session_id,))
@@ -704,6 +867,20 @@ class Store:
                     {"item_id": item, "author": author, "percent": pct}
                     for item, per in sorted(self.assessor_scores(s.id).items()) for author, pct in sorted(per.items())
                 ],
+                "feedback": [
+                    {"item_id": f.item_id, "kind": f.kind, "draft_key": f.draft_key, "leaf_id": f.leaf_id or None,
+                     "text": f.text, "dropped": f.dropped, "created": f.created}
+                    for f in self.feedback(s.id)
+                ],
+                "plan": [
+                    {"leaf_id": p.leaf_id, "owner": p.owner, "due": p.due}
+                    for _, p in sorted(self.plan(s.id).items())
+                ],
+                "measures": [
+                    {"leaf_id": leaf_id, "measure": m.measure, "unit": m.unit, "periods": dict(m.periods),
+                     "comparisons": dict(m.comparisons)}
+                    for leaf_id, tables in self.measures(s.id).items() for m in tables
+                ],
             })  # fmt: skip
         except SessionFileError as exc:
             raise StorageError(f"session {s.name!r} cannot be exported: {exc}") from exc
@@ -778,6 +955,15 @@ class Store:
                         "INSERT INTO scores (session_id, item_id, percent) VALUES (?, ?, ?)",
                         (sid, s_row.item_id, s_row.percent),
                     )
+                for f in file.feedback:
+                    self.add_feedback(
+                        int(sid or 0), f.item_id, f.kind, f.text, draft_key=f.draft_key, leaf_id=f.leaf_id or "",
+                        dropped=f.dropped, created=f.created,
+                    )  # fmt: skip
+                for p in file.plan:
+                    self.set_plan(int(sid or 0), p.leaf_id, p.owner, p.due)
+                for m in file.measures:
+                    self.set_measure(int(sid or 0), m.leaf_id, m.table())
         except sqlite3.IntegrityError as exc:
             if "sessions.name" in str(exc):
                 raise StorageError(f"a session named {target!r} already exists") from exc

@@ -6,16 +6,71 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
-from textual.widgets import Button, DataTable, OptionList, Static, TextArea, Tree
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, OptionList, Sparkline, Static, TextArea, Tree
 from textual.widgets.option_list import Option
 
 from assistant.coverage import SYMBOL, LeafCoverage
 from assistant.i18n import pick
 from assistant.interview import Gap, Interview, ItemSummary, Question, Reply
+from assistant.linebreak import wrap
+from assistant.measures import measure_text
 from knowledge.base import KnowledgeBase
 
 STATUS_STYLE = {"covered": "bold green", "partial": "yellow", "uncovered": "red", "na": "dim"}
+
+
+class Prose(Visual):
+    """Plain text wrapped by assistant.linebreak at the width it is drawn at.
+
+    Textual's own wrapping splits a line of Chinese anywhere: a figure from its unit, a
+    "，" onto the next line. Wrapped with the CJK rules first, every line already fits,
+    so Textual draws the lines as they are. The text is never read as markup.
+    """
+
+    def __init__(self, text: str, style: str = "") -> None:
+        self.text, self.style = text, style
+        self._shown: tuple[int, Content] = (-1, Content(""))
+
+    def __str__(self) -> str:
+        return self.text
+
+    def at(self, width: int) -> Content:
+        """The text as drawn `width` cells wide."""
+        if self._shown[0] != width:
+            shown = "\n".join(wrap(self.text, width)) if width > 0 else self.text
+            self._shown = (width, Content.styled(shown, self.style))
+        return self._shown[1]
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        inner = width - 2 * options.rules.get("line_pad", 0)
+        return self.at(inner).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return Content(self.text).get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.at(width - 2 * rules.get("line_pad", 0)).get_height(rules, width)
+
+
+class ProseStatic(Static):
+    """A Static for a paragraph of Chinese or English prose (see Prose); a selection copies the lines as shown."""
+
+    def __init__(self, text: str, *, style: str = "", classes: str | None = None) -> None:
+        super().__init__(Prose(text or "", style), classes=classes)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        visual = self.visual
+        if isinstance(visual, Prose):
+            return selection.extract(str(visual.at(self.size.width - 2 * self.styles.line_pad))), "\n"
+        return super().get_selection(selection)
 
 
 class ClauseTree(Tree[str]):
@@ -115,11 +170,11 @@ class ChatLog(VerticalScroll):
         }[question.role]
         head = f"{pick(lang, role[0], role[1])} · {question.target} {question.title(lang)}"  # type: ignore[arg-type]
         self.mount(Static(Text(head, style="bold"), classes="question-head"))
-        self.mount(Static(question.text(lang), classes="question"))  # type: ignore[arg-type]
+        self.mount(ProseStatic(question.text(lang), classes="question"))  # type: ignore[arg-type]
         self.scroll_end(animate=False)
 
     def add_answer(self, text: str) -> None:
-        self.mount(Static(Text(text), classes="answer"))
+        self.mount(ProseStatic(text, classes="answer"))
         self.scroll_end(animate=False)
 
     def add_reply(self, reply: Reply, lang: str) -> None:
@@ -132,11 +187,11 @@ class ChatLog(VerticalScroll):
             chips = [Chip(leaf_id, leaf_id if score is None else f"{leaf_id} {score:.2f}") for leaf_id, score in reply.recorded]
             self.mount(Horizontal(*chips, classes="chips"))
         if reply.message:
-            self.mount(Static(Text(reply.message), classes=f"note {reply.kind}"))
+            self.mount(ProseStatic(reply.message, classes=f"note {reply.kind}"))
         self.scroll_end(animate=False)
 
     def add_note(self, text: str, kind: str = "info") -> None:
-        self.mount(Static(Text(text), classes=f"note {kind}"))
+        self.mount(ProseStatic(text, classes=f"note {kind}"))
         self.scroll_end(animate=False)
 
 
@@ -168,13 +223,13 @@ class DetailPanel(VerticalScroll):
         self.remove_children()
         if node is None:
             return
-        parts: list[Static] = []
+        parts: list[Widget] = []
         chain = " › ".join(f"{p.id} {p.title.get(lang)}" for p in kb.parents(node_id))  # type: ignore[arg-type]
         if chain:
             parts.append(Static(Text(chain, style="dim")))
         points = f"  [{node.points}{pick(lang, '分', ' pts')}]" if node.points else ""
         parts.append(Static(Text(f"{node.id} {node.title.get(lang)}{points}", style="bold")))  # type: ignore[arg-type]
-        parts.append(Static(node.text.get(lang), classes="clause-text"))  # type: ignore[arg-type]
+        parts.append(ProseStatic(node.text.get(lang), classes="clause-text"))  # type: ignore[arg-type]
         if node.is_leaf and node.kind != "profile":
             coverage = interview.coverage()
             cov = coverage[node.id]
@@ -193,17 +248,33 @@ class DetailPanel(VerticalScroll):
                     "matched": pick(lang, "匹配", "matched"),
                     "assigned": pick(lang, "指定", "assigned"),
                 }.get(e.source, e.source)
-                parts.append(Static(Text(f"· [{source}] {e.text[:300]}"), classes="evidence"))
+                parts.append(ProseStatic(f"· [{source}] {e.text[:300]}", classes="evidence"))
+            if node.kind == "results":
+                parts.extend(_measure_parts(interview, node.id, lang))
             question = interview.next_question(node.id, coverage)
             if question is not None:
                 parts.append(Static(Text(pick(lang, "下一个问题", "Next question"), style="bold")))
-                parts.append(Static(question.text(lang), classes="question"))  # type: ignore[arg-type]
+                parts.append(ProseStatic(question.text(lang), classes="question"))  # type: ignore[arg-type]
         guidance = node.guidance.get(lang)  # type: ignore[arg-type]
         if guidance:
             parts.append(Static(Text(pick(lang, "评价要点", "Assessor guidance"), style="bold")))
-            parts.extend(Static(f"· {g}", classes="guidance") for g in guidance)
+            parts.extend(ProseStatic(f"· {g}", classes="guidance") for g in guidance)
         self.mount_all(parts)
         self.scroll_home(animate=False)
+
+
+def _measure_parts(interview: Interview, leaf_id: str, lang: str) -> list[Widget]:
+    """A results point's measure tables: each as a line of figures over a sparkline of its periods."""
+    tables = interview.measures(leaf_id)
+    if not tables:
+        return []
+    parts: list[Widget] = [
+        Static(Text(pick(lang, f"结果数据({len(tables)})", f"Results data ({len(tables)})"), style="bold"))
+    ]
+    for m in tables:
+        parts.append(Static(Text(measure_text(m, lang)), classes="measure"))
+        parts.append(Sparkline([v for _, v in m.periods], classes="measure-spark"))
+    return parts
 
 
 class GapList(OptionList):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.export import ExportError, export_session, safe_cell
+from assistant.export_xlsx import SHEET_NAMES
 from assistant.interview import Interview
 from assistant.reportdata import build_report_data
 
@@ -73,7 +74,8 @@ def test_xlsx_reopens_sheet_by_sheet_and_cell_by_cell(session, tmp_path):
     path = export_session(session, tmp_path / "r.xlsx")
     book = load_workbook(path)
     data = build_report_data(session)
-    assert book.sheetnames == ["组织概述", "差距清单", "评分项", "类目", "证据", "改进机会"]
+    assert book.sheetnames == [SHEET_NAMES[t.key][0] for t in data.tables]  # no measures: no chart sheet
+    assert book.sheetnames[:5] == ["组织概述", "差距清单", "评分项", "类目", "证据"]
     for sheet, table in zip(book.worksheets, data.tables, strict=True):
         assert sheet.freeze_panes == "A2"
         assert tuple(c.value for c in sheet[1]) == table.header
@@ -97,13 +99,15 @@ def test_docx_is_a_report_skeleton_in_clause_order_with_gap_markers(session, tmp
 
     doc = Document(str(export_session(session, tmp_path / "r.docx")))
     paragraphs = [p.text for p in doc.paragraphs]
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    item_headings = [h for h in headings if h.split()[0].count(".") == 2]
-    assert [h.split()[0] for h in item_headings] == [i.id for i in session.kb.items()]
-    complaint = paragraphs.index(next(h for h in headings if h.startswith("4.3.3.2.3")))
-    assert paragraphs[complaint + 1].endswith("?")  # the clause's guiding question
-    assert paragraphs[complaint + 2].startswith("投诉由客服中心")
-    assert sum(p.startswith("【待补充】") for p in paragraphs) == len(session.gaps())
+    item_headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2" and p.text[:1].isdigit()]
+    ids = [i.id for i in session.kb.items()]
+    assert [h.split()[0] for h in item_headings[: len(ids)]] == ids  # the chapters, then the appendix
+    complaint = paragraphs.index("4.3.3.2.3 顾客投诉处理")  # the leaf leads its evidence under 方法
+    assert doc.paragraphs[complaint + 1].style.name == "List Bullet"
+    assert paragraphs[complaint + 1].startswith("投诉由客服中心")
+    assert any(p.startswith("【待补充】") for p in paragraphs)
+    assert any(p.startswith("已确认的不足 4.3.2.2.2") and "市场细分" in p for p in paragraphs)
+    assert any(p.startswith("4.1.4.4.2 ") and p.endswith("不适用:尚未开展") for p in paragraphs)
     assert "华东精工" in paragraphs[0]
 
 
