@@ -21,7 +21,7 @@ def make_docx(path):
         "公司高层领导每年组织战略研讨会,确定使命、愿景和价值观,并通过职代会和班前会向全体员工宣贯。"
     )
     doc.add_heading("4.3.1 顾客和市场的了解", 2)  # 2004 numbering
-    doc.add_paragraph("公司按行业和区域对顾客进行细分,识别战略客户和重点客户。")
+    doc.add_paragraph("市场部每年按行业和区域对顾客进行细分,识别战略客户和重点客户。")
     doc.add_heading("4.3.3.2.3 顾客投诉处理", 3)
     doc.add_paragraph("客服中心统一受理,24小时内答复,每季度分析。")
     doc.add_heading("顾客满意的测量", 3)  # a title alone

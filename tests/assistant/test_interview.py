@@ -9,7 +9,7 @@ from assistant.reportdata import report_json
 
 SEGMENTS = "我们按行业把客户分为汽车、家电和电子三大类,并识别出重点客户,由大客户部负责维护。"
 DEPLOYED = "这个分类方法在全国六个销售大区全部推行,每年年底根据销售数据重新评审一次。"
-COMPLAINTS = "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进。"
+COMPLAINTS = "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进,全部12家分公司都执行。"
 
 
 def test_first_question_is_the_items_opening(interview):
@@ -37,7 +37,10 @@ def test_thin_answer_gets_a_followup_then_covers_the_leaf_and_probes_what_is_sti
     assert "4.3.2.2.1" in reply.attached
     assert interview.coverage()["4.3.2.2.1"].status == "covered"
     assert any(c.leaf_id == "4.3.2.2.1" and c.after == "covered" for c in reply.changes)
-    # deployment and learning were just given; an assessor goes on to integration, not back to them
+    # deployment was just given; a yearly review that changed nothing is not yet learning, so
+    # the assessor asks for it, then for integration, and never back for what was said
+    assert (reply.question.target, reply.question.dimension) == ("4.3.2.2.1", "learning")
+    reply = interview.answer("去年评审发现电子行业客户需求分化,就把电子类拆成了消费电子和汽车电子两类。")
     assert (reply.question.target, reply.question.dimension) == ("4.3.2.2.1", "integration")
     reply = interview.answer("细分结果纳入年度经营计划和销售目标,与战略规划衔接。")
     assert reply.question.target != "4.3.2.2.1"

@@ -16,7 +16,7 @@ from assistant.interview import Interview
 from assistant.storage import SCHEMA_VERSION, SessionLocked, StorageError, Store
 from tests.conftest import ROOT, run_cli
 
-COMPLAINTS = "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进。"
+COMPLAINTS = "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进,全部12家分公司都执行。"
 
 
 def test_database_is_wal_and_versioned(store):
