@@ -131,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = subs.add_parser("demo", help="trainer mode: play a sample company's interview step by step")
     p.add_argument("name", nargs="?", help="demo company (manufacturer, service)")
+    p.add_argument("--list", action="store_true", help="list the demo companies with their names")
+    p.add_argument(
+        "--present",
+        action="store_true",
+        help="classroom mode: one turn at a time in a single column for a projector, with an exercise (e)",
+    )
     _common(p, sub=True)
 
     p = subs.add_parser("coverage", help="open a session's coverage view read-only (for projecting in class)")
@@ -378,11 +384,25 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from dialogues.demos import demo_names
-    from tui.app import run_app
 
+    if args.list:
+        from dialogues.demos import load_demo
+
+        kb = load_kb(args)
+        for name in demo_names():
+            demo = load_demo(name, kb)
+            turns = f"{len(demo.turns)} 轮" if args.lang == "zh" else f"{len(demo.turns)} turns"
+            out(f"{name:<14} {demo.name(args.lang)} · {turns}")
+        return EXIT_OK
     if args.name and args.name not in demo_names():
         err(f"error: no demo named {args.name!r}; choose one of: {', '.join(demo_names())}")
         return EXIT_USAGE
+    if args.present:
+        from tui.present import run_present
+
+        return run_present(kb_path=_opt(args, "kb"), lang=args.lang, demo_name=args.name or demo_names()[0])
+    from tui.app import run_app
+
     return run_app(kb_path=_opt(args, "kb"), lang=args.lang, mode="demo", demo_name=args.name)
 
 

@@ -21,12 +21,16 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
 
 from assistant import commands
 from assistant.console import safe
+from assistant.demo_play import play_turn, undo_turn
 from assistant.i18n import pick
 from assistant.interview import Interview, InterviewError, Reply
+from assistant.measures import Measure
+from assistant.scoring import bands
 from assistant.services import Services
 from dialogues.demos import Demo
 from knowledge.errors import UserError
-from tui.screens import PromptDialog, StartScreen
+from tui.findings import FeedbackDialog, ScoreDialog
+from tui.screens import MeasureDialog, PromptDialog, StartScreen
 from tui.widgets import AnswerInput, ChatLog, Chip, ClauseTree, DetailPanel, GapList, ScorePanel
 
 Mode = Literal["interview", "demo", "coverage"]
@@ -39,6 +43,8 @@ class ZhuoyueApp(App[None]):
     TITLE = "卓越绩效自评助手"
 
     BINDINGS = [
+        # first, so the trainer demo's footer shows it; only in demo mode (check_action)
+        Binding("ctrl+g", "present", "课堂 Present"),  # classroom presentation of the demo (tui/present.py)
         # F-keys, because the answer box (a TextArea) owns the usual ctrl+z/ctrl+e editing keys
         Binding("ctrl+n", "next", "下一题 Next"),
         Binding("f2", "show_tab('gaps')", "差距 Gaps"),
@@ -46,6 +52,9 @@ class ZhuoyueApp(App[None]):
         Binding("f4", "show_tab('detail')", "详情 Detail"),
         Binding("f5", "undo", "撤销 Undo"),
         Binding("f6", "score_current", "打分 Score"),
+        Binding("ctrl+o", "feedback_current", "优势/改进 Findings"),
+        # shown only while the clause asked (or highlighted) is a 4.7 results point: see check_action
+        Binding("ctrl+r", "enter_data", "数据 Data"),
         Binding("f8", "export", "导出 Export"),  # f7 is the TextArea's select-all
         Binding("f9", "move", "移到更像的条款 Move"),
         Binding("ctrl+l", "switch_lang", "中/EN"),
@@ -205,6 +214,7 @@ class ZhuoyueApp(App[None]):
             self.query_one(ClauseTree).focus_clause(reply.attached[0])
             self.query_one(DetailPanel).show(self.interview, reply.attached[0])  # type: ignore[arg-type]
         self.refresh_views()
+        self.refresh_bindings()  # the clause asked may now be a results point (the data key)
 
     # --- answering ----------------------------------------------------------------------------------
 
@@ -263,6 +273,7 @@ class ZhuoyueApp(App[None]):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         if self.interview is not None and event.node.data:
             self.query_one(DetailPanel).show(self.interview, event.node.data)
+            self.refresh_bindings()
 
     def on_chip_opened(self, event: Chip.Opened) -> None:
         clause = event.clause
@@ -294,14 +305,49 @@ class ZhuoyueApp(App[None]):
                 self._run_command(f"/score {item_id} {value}")
                 self.query_one(TabbedContent).active = "scores"
 
-        label = pick(self.lang, "评分百分比(0–100,步长 5):", "Score percentage (0–100 in steps of 5):")
         title = f"{item_id} {node.title.get(self.lang)}"  # type: ignore[arg-type]
-        self.push_screen(
-            PromptDialog(
-                self.lang, title, label, "" if current is None else str(current), input_type="integer"
-            ),
-            done,
-        )
+        rubric = bands()["results" if node.kind == "results" else "process"]
+        self.push_screen(ScoreDialog(self.lang, title, rubric, iv.suggested_band(item_id), current), done)
+
+    def ask_feedback(self, item_id: str) -> None:
+        """The item's strengths and opportunities, to add to, edit and drop."""
+        iv = self.interview
+        node = self.services.kb.get(item_id)
+        if iv is None or node is None or self.mode == "coverage":
+            return
+        found = iv.item_findings(item_id)
+        title = node.title.get(self.lang)  # type: ignore[arg-type]
+        self.push_screen(FeedbackDialog(self.lang, item_id, title, found.strengths, found.opportunities))
+
+    def on_feedback_dialog_command(self, event: FeedbackDialog.Command) -> None:
+        iv = self.interview
+        if iv is None:
+            return
+        try:
+            reply = commands.run(iv, event.line)
+        except UserError as exc:  # a bad number, a busy database: said in the dialog, which stays open
+            event.dialog.show_error(str(exc))
+            return
+        self.show_reply(reply)
+        found = iv.item_findings(event.dialog.item_id)
+        event.dialog.show(found.strengths, found.opportunities)
+
+    def action_feedback_current(self) -> None:
+        """The strengths and opportunities of the item being asked (or highlighted in the tree)."""
+        item = self._current_item()
+        if item is not None:
+            self.ask_feedback(item)
+
+    def _current_item(self) -> str | None:
+        if self.interview is None:
+            return None
+        tree = self.query_one(ClauseTree)
+        node_id = tree.cursor_node.data if tree.cursor_node is not None and tree.has_focus else None
+        if not node_id:
+            question = self.interview.current_question()
+            node_id = question.target if question else None
+        item = self.services.kb.item_of(node_id) if node_id else None
+        return item.id if item is not None else None
 
     def ask_na(self, leaf_id: str) -> None:
         """Mark a clause not applicable after asking for the reason."""
@@ -315,16 +361,52 @@ class ZhuoyueApp(App[None]):
 
     def action_score_current(self) -> None:
         """Score the item of the clause being asked (or highlighted in the tree)."""
-        if self.interview is None:
-            return
+        item = self._current_item()
+        if item is not None:
+            self.ask_score(item)
+
+    def _data_leaf(self) -> str | None:
+        """The results point the data key enters a measure for: highlighted in the tree, else the one asked."""
+        iv = self.interview
+        if iv is None or self.mode != "interview":
+            return None
         tree = self.query_one(ClauseTree)
         node_id = tree.cursor_node.data if tree.cursor_node is not None and tree.has_focus else None
-        if not node_id:
-            question = self.interview.current_question()
-            node_id = question.target if question else None
-        item = self.services.kb.item_of(node_id) if node_id else None
-        if item is not None:
-            self.ask_score(item.id)
+        # the cursor, not current_question(): this runs on every refresh of the footer and must
+        # neither write nor touch the database while an answer is being matched in the worker
+        node_id = node_id or iv.cursor.target
+        node = self.services.kb.get(node_id) if node_id else None
+        return node.id if node is not None and node.is_leaf and node.kind == "results" else None
+
+    def action_enter_data(self) -> None:
+        """Enter or edit one measure table of the results point being asked (Esc cancels)."""
+        leaf_id = self._data_leaf()
+        if leaf_id is not None:
+            self.ask_data(leaf_id)
+
+    def ask_data(self, leaf_id: str) -> None:
+        iv = self.interview
+        node = self.services.kb.get(leaf_id)
+        if iv is None or node is None or self.mode != "interview":
+            return
+
+        def save(measure: Measure) -> str | None:
+            if self._busy:  # the engine is matching an answer in its worker: one step at a time
+                return pick(self.lang, "上一段回答还在匹配中,请稍后再保存。", "Still matching the last answer; save again in a moment.")
+            try:
+                reply = iv.put_measure(leaf_id, measure)
+            except UserError as exc:  # read-only, a busy or full database: shown in the dialog
+                return str(exc)
+            self.show_reply(reply)
+            return None
+
+        try:
+            existing = iv.measures(leaf_id)
+        except UserError as exc:
+            self.query_one(ChatLog).add_note(f"! {exc}", "error")
+            return
+        title = pick(self.lang, f"结果数据 · {leaf_id} {node.title.zh}", f"Results data · {leaf_id} {node.title.en}")
+        self.push_screen(MeasureDialog(self.lang, title, existing, save))
 
     def action_next(self) -> None:
         if self.mode == "interview":
@@ -381,11 +463,21 @@ class ZhuoyueApp(App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
+    def action_present(self) -> None:
+        """Switch to the classroom presentation: the demo being played, at its turn (q comes back)."""
+        from tui.present import present_from  # the presentation's screens load when first asked for
+
+        present_from(self)
+
     # --- trainer demo -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("demo_forward", "demo_back"):
             return self.mode == "demo" and isinstance(self.screen, Screen) and not self.screen.is_modal
+        if action == "enter_data":
+            return self._data_leaf() is not None
+        if action == "present":
+            return self.mode == "demo"
         return True
 
     def _demo_bar(self) -> None:
@@ -403,20 +495,20 @@ class ZhuoyueApp(App[None]):
             self.notify(pick(self.lang, "演示已结束", "End of the demo"))
             return
         turn = self.demo.turns[self.demo_step]
-        self.interview.goto(turn.clause)
         chat = self.query_one(ChatLog)
-        chat.add_question(self.interview.current_question(), self.lang)
-        answer = turn.answer(self.lang)
-        chat.add_answer(answer)
         self.demo_step += 1
         self._demo_bar()
-        self.show_reply(self.interview.answer(answer))
+        # the answer, then the company's answers to the engine's follow-ups (show_reply asks them)
+        for exchange in play_turn(self.interview, turn):
+            if not exchange.followup:
+                chat.add_question(exchange.question, self.lang)
+            chat.add_answer(exchange.text)
+            self.show_reply(exchange.reply)
 
     def action_demo_back(self) -> None:
         if self.mode != "demo" or self.interview is None or self.demo_step == 0:
             return
-        self.interview.undo()  # the answer
-        self.interview.undo()  # the move to its clause
+        undo_turn(self.interview, self.demo.turns[self.demo_step - 1])  # its answers and the move to it
         self.demo_step -= 1
         chat = self.query_one(ChatLog)
         chat.add_note(pick(self.lang, f"← 回到第 {self.demo_step} 轮", f"← back to turn {self.demo_step}"))
@@ -456,9 +548,15 @@ class ZhuoyueApp(App[None]):
                 )
                 yield SystemCommand(f"/na {title}", pick(lang, "标记不适用(会询问理由)", "mark not applicable (asks why)"),
                                     lambda leaf_id=leaf.id: self.ask_na(leaf_id), discover=False)  # fmt: skip
+                if leaf.kind == "results":
+                    yield SystemCommand(f"/data {title}", pick(lang, "录入或修改该条款的结果数据", "enter or edit this point's results data"),
+                                        lambda leaf_id=leaf.id: self.ask_data(leaf_id), discover=False)  # fmt: skip
             for item in self.services.kb.items():
                 yield SystemCommand(f"/score {item.id} {item.title.get(lang)}", pick(lang, "为该评分项打分", "score this item"),  # type: ignore[arg-type]
                                     lambda item_id=item.id: self.ask_score(item_id), discover=False)  # fmt: skip
+                yield SystemCommand(f"/strength /ofi {item.id} {item.title.get(lang)}",  # type: ignore[arg-type]
+                                    pick(lang, "该评分项的优势与改进机会", "this item's strengths and opportunities"),
+                                    lambda item_id=item.id: self.ask_feedback(item_id), discover=False)  # fmt: skip
         yield SystemCommand(
             pick(lang, "导出", "Export"),
             pick(lang, "导出差距清单或会话", "export the gap list or session"),
