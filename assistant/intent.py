@@ -301,15 +301,26 @@ def fit(rows: list[tuple[str, IntentName]], cues: tuple[Cue, ...], *, c: float =
     )
 
 
+def training_files() -> list[Path]:
+    """Our own labelled lines, and the sets independent writers wrote for us.
+
+    The independent sets were first measured as dev and held-out sets; fitting on
+    them too teaches the model five more people's phrasing, which lifted a writer
+    left out of the fit from 0.944 to 0.966 (bench/intent.py, leave-one-writer-out).
+    """
+    return [data_dir() / "train.jsonl", *sorted((data_dir() / "independent").glob("*.jsonl"))]
+
+
 def training_rows(path: Path | None = None) -> list[tuple[str, IntentName]]:
-    return [(text, intent) for text, intent, _ in read_labelled(path or data_dir() / "train.jsonl")]
+    paths = [path] if path is not None else training_files()
+    return [(text, intent) for p in paths for text, intent, _ in read_labelled(p)]
 
 
 def _cache_key() -> str:
     digest = hashlib.sha256()
-    for name in ("cues.yaml", "train.jsonl"):
+    for path in [data_dir() / "cues.yaml", *training_files()]:
         try:
-            digest.update((data_dir() / name).read_bytes())
+            digest.update(path.read_bytes())
         except OSError:
             digest.update(b"missing")
     digest.update(f"{MODEL_FORMAT}|{FIT_C}".encode())
