@@ -171,13 +171,9 @@ def _first(pattern: re.Pattern[str], text: str) -> str:
     return m.group(0).strip() if m else ""
 
 
-def _process(text: str) -> dict[str, str]:
+def _process(body: str) -> dict[str, str]:
     rules = substance()
-    kept = _kept_clauses(text)
-    body = "，".join(kept)
     found: dict[str, str] = {}
-    if not body:
-        return found
     parts = {k: _first(rules[k], body) for k in ("frequency", "instrument", "action")}
     # 全部, 内部 … end in 部 but name no department; "项目由质量管理办公室" quotes as 质量管理办公室
     parts["actor"] = _LEAD.sub("", _first(rules["actor"], _NOT_A_UNIT.sub("，", body)))
@@ -199,13 +195,9 @@ def _process(text: str) -> dict[str, str]:
     return found
 
 
-def _results(text: str) -> dict[str, str]:
+def _results(body: str) -> dict[str, str]:
     rules = substance()
-    kept = _kept_clauses(text)
-    body = "，".join(kept)
     found: dict[str, str] = {}
-    if not body:
-        return found
     figures = [m.group(0).strip() for m in rules["figure"].finditer(body)]
     measure = _first(rules["measure"], body)
     if figures and measure:
@@ -256,7 +248,10 @@ def dimensions(text: str, kind: str = "process") -> Found:
     lend nothing (see `_kept_clauses`).
     """
     lowered = _THOUSANDS.sub("", text.lower())  # "1,400多家" is one number, not two clauses
-    return Found.of(_results(lowered) if kind == "results" else _process(lowered))
+    body = "，".join(_kept_clauses(lowered))
+    if not body:
+        return Found()
+    return Found.of(_results(body) if kind == "results" else _process(body))
 
 
 def results_cue(text: str) -> float:
