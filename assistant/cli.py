@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"zhuoyue {__version__}")
     _common(parser, sub=False)
+    parser.add_argument(
+        "--session",
+        dest="open_session",  # not "session": report, coverage and chat have their own
+        metavar="NAME",
+        help="open this session in the app (an imported or merged one too); read-only while another zhuoyue has it open",
+    )
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = subs.add_parser("clauses", help="browse the clause tree, one clause, or search")
@@ -325,9 +331,23 @@ def cmd_intent(args: argparse.Namespace) -> int:
 
 
 def cmd_default(args: argparse.Namespace) -> int:
+    name = _opt(args, "open_session")
+    # an unknown name is one line, with the names it is close to, before the screen opens
+    if name is not None:
+        from assistant.sessionlist import not_found
+        from assistant.storage import SessionNotFound
+
+        store = _store(args)
+        try:
+            store.session(name)
+        except SessionNotFound:
+            err(f"error: {not_found(name, [row.name for row in store.sessions()], args.lang)}")
+            return EXIT_USAGE
+        finally:
+            store.close()
     from tui.app import run_app  # Textual is imported only for the app itself
 
-    return run_app(kb_path=_opt(args, "kb"), db_path=_opt(args, "db"), lang=args.lang)
+    return run_app(kb_path=_opt(args, "kb"), db_path=_opt(args, "db"), lang=args.lang, session=name)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -365,7 +385,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"coverage {interview.overall_coverage():.0%}; {len(gaps)} gaps, e.g. "
         + ", ".join(g.leaf_id for g in gaps[:8])
     )
-    out(f"see: zhuoyue report {row.name!r}   or open it: zhuoyue chat --session {row.name!r}")
+    out(f"see: zhuoyue report {row.name!r}   or open it: zhuoyue --session {row.name!r}")
     return EXIT_OK
 
 
@@ -616,6 +636,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = COMMANDS.get(args.command or "", cmd_default)
+    if args.command and args.open_session is not None:
+        err(
+            f"error: --session NAME opens the app and takes no command; give NAME to {args.command} itself"
+            f" (see zhuoyue {args.command} --help)"
+        )
+        return EXIT_USAGE
     from knowledge.errors import KnowledgeBaseError, UserError
 
     try:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.history import history_text
 from assistant.interview import Interview, InterviewError, Reply
 from assistant.measures import usage as data_usage
 from assistant.views import coverage_text, gaps_text, help_text, todo_text
@@ -46,6 +47,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("due", "ID DATE", "条款差距的完成日期 YYYY-MM-DD(- 清除)", "when a clause's gap is due, YYYY-MM-DD (- clears)", True),
     Command("data", "ID [MEASURE …]", "4.7 结果数据:ID 查看;ID 指标 单位 2023=92.4 行业平均=86 录入;ID 指标 - 删除",
             "4.7 results data: ID lists; ID MEASURE UNIT 2023=92.4 industry=86 enters; ID MEASURE - deletes", True),
+    Command("history", "", "回答记录(最新在前)及各自记入的条款", "the answers, newest first, with the clauses each was recorded for"),
+    Command("edit", "N TEXT", "修改第 N 段回答并重新记录", "edit answer N and record it again", True),
+    Command("delete", "N [ID]", "删除第 N 段回答;给出条款号则只去掉它与该条款的关联",
+            "delete answer N; with a clause id, only take it off that clause", True),
     Command("undo", "", "撤销上一步", "undo the last step"),
     Command(
         "export", "PATH", "导出(.json 整个会话,.md 差距清单)", "export (.json whole session, .md gap list)"
@@ -124,6 +129,16 @@ def run(interview: Interview, line: str, *, on_lang: Callable[[str], None] | Non
         if not ref:
             raise InterviewError(data_usage(lang))
         return interview.set_data(ref, args) if args.strip() else interview.data_listing(ref)
+    if name == "history":
+        return Reply("info", history_text(interview.history(), lang), interview.current_question())
+    if name == "edit":
+        number, _, text = rest.partition(" ")
+        if not number or not text.strip():
+            raise InterviewError("用法:/edit 序号 新内容" if lang == "zh" else "usage: /edit N TEXT")
+        return interview.edit_answer(number, text)
+    if name == "delete":
+        number, _, ref = _need(rest, "delete N [ID]", lang).partition(" ")
+        return interview.delete_link(number, ref.strip()) if ref.strip() else interview.delete_answer(number)
     if name == "undo":
         return interview.undo()
     if name == "export":

@@ -27,9 +27,10 @@ from assistant.conversation import fill, unit_words
 from assistant.coverage import STATUS_ORDER, SYMBOL, LeafCoverage, leaf_coverage
 from assistant.dimensions import Found, dimensions
 from assistant.findings import Findings
+from assistant.history import AnswerHistory
 from assistant.i18n import pick
 from assistant.intent import IntentModel
-from assistant.matching import ClauseMatcher
+from assistant.matching import ClauseMatcher, Match
 from assistant.replies import CoverageChange, Cursor, Gap, InterviewError, ItemSummary, Question, Reply
 from assistant.resultsdata import ResultsData
 from assistant.scoring import ScoreError, check_percent
@@ -60,7 +61,7 @@ ORDERS = ("standard", "value")
 FRAMEWORK = "GB/T 19580-2012"
 
 
-class Interview(ConversationTurns, Findings, ResultsData):
+class Interview(ConversationTurns, Findings, ResultsData, AnswerHistory):
     """One open assessment session."""
 
     def __init__(
@@ -382,20 +383,16 @@ class Interview(ConversationTurns, Findings, ResultsData):
             self.current_question(),
         )
 
-    def answer(self, raw: str, *, author: str = "") -> Reply:
-        """Record an answer to the current question as evidence; returns what happened and what comes next."""
-        self._writable()
-        text, notes = self._clean_input(raw)
-        if not text:
-            return self._empty()
-        question = self.current_question()
-        if question is not None and self.in_profile():
-            return self._record_profile(text, author, question, notes)
-        asked = question.target if question else None
-        role = question.role if question else "probe"
+    def _attachments(
+        self, text: str, asked_leaf: str | None, role: str
+    ) -> tuple[tuple[Match, ...], dict[str, float | None]]:
+        """The matches of an answer, and the clauses it is recorded for with their match scores.
+
+        The asked leaf when the answer is about it; other clauses on their own merit.
+        Answering and re-recording an edited answer (assistant.history) both use it.
+        """
         matches = tuple(self.matcher.match(text, top=10))
         attach: dict[str, float | None] = {}
-        asked_leaf = asked if asked and self.kb.get(asked) and self.kb.get(asked).is_leaf else None  # type: ignore[union-attr]
         if asked_leaf:
             item = self.kb.item_of(asked_leaf)
             by_id = {m.leaf_id: m.score for m in matches}
@@ -417,6 +414,21 @@ class Interview(ConversationTurns, Findings, ResultsData):
                 others = [matches[0]]  # a weaker answer still counts for its single best clause
             for m in others[: ATTACH_MAX_OTHERS + (1 if not attach else 0)]:
                 attach[m.leaf_id] = m.score
+        return matches, attach
+
+    def answer(self, raw: str, *, author: str = "") -> Reply:
+        """Record an answer to the current question as evidence; returns what happened and what comes next."""
+        self._writable()
+        text, notes = self._clean_input(raw)
+        if not text:
+            return self._empty()
+        question = self.current_question()
+        if question is not None and self.in_profile():
+            return self._record_profile(text, author, question, notes)
+        asked = question.target if question else None
+        role = question.role if question else "probe"
+        asked_leaf = asked if asked and self.kb.get(asked) and self.kb.get(asked).is_leaf else None  # type: ignore[union-attr]
+        matches, attach = self._attachments(text, asked_leaf, role)
         before = self.coverage()
         # the asked clause gets the whole answer (it answers that question); clauses it also
         # touches get only the sentences about them
@@ -758,6 +770,7 @@ class Interview(ConversationTurns, Findings, ResultsData):
         with self.store.transaction():
             undone = self.store.undo_step(self.session.id)
         self._dims = None
+        self._units = None  # a profile answer taken back or put back may name the organisation's units
         if undone is None:
             raise InterviewError(pick(self.lang, "没有可以撤销的操作", "nothing to undo"))
         action, payload = undone
@@ -766,7 +779,8 @@ class Interview(ConversationTurns, Findings, ResultsData):
         names = {"answer": ("回答", "the answer"), "assign": ("指定", "the assignment"), "detach": ("移除", "the detachment"),
                  "na": ("不适用标记", "the not-applicable mark"), "score": ("评分", "the score"), "move": ("跳转", "the move"),
                  "relink": ("移动证据", "the moved evidence"), "feedback": ("优势/改进机会的修改", "the change to a strength or opportunity"),
-                 "plan": ("负责人/完成日期", "the owner or due date"), "data": ("结果数据", "the results data")}  # fmt: skip
+                 "plan": ("负责人/完成日期", "the owner or due date"), "data": ("结果数据", "the results data"),
+                 "delete_answer": ("删除回答", "the deleted answer"), "edit_answer": ("修改回答", "the edited answer")}  # fmt: skip
         zh, en = names.get(action, (action, action))
         return Reply(
             "info",

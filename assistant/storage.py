@@ -442,9 +442,13 @@ class Store:
 
     def rename(self, old: str, new: str) -> None:
         new = clean(new).strip()
+        if not new:
+            raise StorageError("a session needs a name")
         session = self.session(old)
         try:
             with self.transaction() as c:
+                # a session another live process has open keeps its name: that process still shows it
+                self._check_lock(session.id)
                 c.execute(
                     "UPDATE sessions SET name = ?, updated = ? WHERE id = ?",
                     (new.strip(), time.time(), session.id),
@@ -493,6 +497,15 @@ class Store:
             return None
         alive = row["lock_host"] == socket.gethostname() and _holder_alive(row["lock_pid"], row["lock_start"])
         return int(row["lock_pid"]), str(row["lock_host"]), alive
+
+    def held_elsewhere(self, session_id: int) -> tuple[int, str] | None:
+        """(pid, host) of the other process whose lock `acquire` would refuse; None when this one may write."""
+        try:
+            self._check_lock(session_id)
+        except SessionLocked:
+            row = self.conn.execute("SELECT lock_pid, lock_host FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            return int(row["lock_pid"]), str(row["lock_host"])
+        return None
 
     def unlock(self, name: str) -> None:
         """Reclaim a stale lock (the caller has confirmed it); a provably live local holder keeps it."""
@@ -736,6 +749,8 @@ class Store:
                 self.delete_measure(session_id, payload["leaf"], payload["measure"])
             else:
                 self.set_measure(session_id, payload["leaf"], Measure.from_json(payload["previous"]))
+        elif action in ("delete_answer", "edit_answer"):  # the answer as it was, its evidence and notes with it
+            self.restore_answer(session_id, payload["snapshot"])
         if isinstance(payload.get("cursor"), dict):
             self.save_cursor(session_id, payload["cursor"])
         self.conn.execute("DELETE FROM steps WHERE id = ?", (step_id,))
@@ -747,6 +762,101 @@ class Store:
             "UPDATE notes SET closed_by = ? WHERE session_id = ? AND leaf_id = ? AND kind = 'defer'"
             " AND closed_by IS NULL",
             [(answer_id, session_id, leaf_id) for leaf_id in leaf_ids],
+        )
+
+    # --- one answer of the history: deleted or edited, and put back by undo (inside the caller's transaction)
+
+    def answer_snapshot(self, session_id: int, answer_id: int) -> dict[str, Any] | None:
+        """An answer, its evidence and notes with every column, and the to-dos it closed: what restore_answer needs."""
+        row = self.conn.execute(
+            "SELECT id, asked, question, text, author, created FROM answers WHERE id = ? AND session_id = ?",
+            (answer_id, session_id),
+        ).fetchone()
+        if row is None:
+            return None
+        evidence = self.conn.execute(
+            "SELECT id, leaf_id, text, score, source, author, active, created FROM evidence"
+            " WHERE answer_id = ? AND session_id = ? ORDER BY id",
+            (answer_id, session_id),
+        ).fetchall()
+        notes = self.conn.execute(
+            "SELECT id, leaf_id, kind, text, owner, closed_by, created FROM notes"
+            " WHERE answer_id = ? AND session_id = ? ORDER BY id",
+            (answer_id, session_id),
+        ).fetchall()
+        closed = self.conn.execute(
+            "SELECT id FROM notes WHERE closed_by = ? AND session_id = ? ORDER BY id", (answer_id, session_id)
+        ).fetchall()
+        return {
+            "answer": dict(row),
+            "evidence": [dict(r) for r in evidence],
+            "notes": [dict(r) for r in notes],
+            "closed": [int(r["id"]) for r in closed],
+        }
+
+    def delete_answer(self, session_id: int, answer_id: int) -> None:
+        """Remove an answer; its evidence and notes go with it, and the to-dos it closed open again (foreign keys)."""
+        self.conn.execute("DELETE FROM answers WHERE id = ? AND session_id = ?", (answer_id, session_id))
+
+    def restore_answer(self, session_id: int, snapshot: dict[str, Any]) -> None:
+        """Put an answer back as answer_snapshot saw it, under the same ids, replacing what is stored under them.
+
+        Undo goes back one step at a time, so the ids are free again by the time it
+        gets here; a to-do closed by an answer that is gone stays open.
+        """
+        a = snapshot["answer"]
+        self.delete_answer(session_id, a["id"])
+        self.conn.execute(
+            "INSERT INTO answers (id, session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (a["id"], session_id, a["asked"], a["question"], a["text"], a["author"], a["created"]),
+        )
+        self.conn.executemany(
+            "INSERT INTO evidence (id, session_id, answer_id, leaf_id, text, score, source, author, active, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(e["id"], session_id, a["id"], e["leaf_id"], e["text"], e["score"], e["source"], e["author"],
+              e["active"], e["created"]) for e in snapshot["evidence"]],
+        )  # fmt: skip
+        self.conn.executemany(
+            "INSERT INTO notes (id, session_id, answer_id, leaf_id, kind, text, owner, closed_by, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM answers WHERE id = ? AND session_id = ?), ?)",
+            [(n["id"], session_id, a["id"], n["leaf_id"], n["kind"], n["text"], n["owner"], n["closed_by"], session_id,
+              n["created"]) for n in snapshot["notes"]],
+        )  # fmt: skip
+        self.set_closed_by(session_id, a["id"], snapshot["closed"])
+
+    def set_answer_text(self, session_id: int, answer_id: int, text: str) -> None:
+        self.conn.execute(
+            "UPDATE answers SET text = ? WHERE id = ? AND session_id = ?", (clean(text), answer_id, session_id)
+        )
+
+    def set_evidence_text(self, session_id: int, evidence_ids: list[int], text: str) -> None:
+        self.conn.executemany(
+            "UPDATE evidence SET text = ? WHERE id = ? AND session_id = ?",
+            [(clean(text), i, session_id) for i in evidence_ids],
+        )
+
+    def delete_evidence(self, session_id: int, evidence_ids: list[int]) -> None:
+        self.conn.executemany(
+            "DELETE FROM evidence WHERE id = ? AND session_id = ?", [(i, session_id) for i in evidence_ids]
+        )
+
+    def set_note_text(self, session_id: int, note_id: int, text: str, owner: str) -> None:
+        self.conn.execute(
+            "UPDATE notes SET text = ?, owner = ? WHERE id = ? AND session_id = ?",
+            (clean(text), clean(owner), note_id, session_id),
+        )
+
+    def delete_notes(self, session_id: int, note_ids: list[int]) -> None:
+        self.conn.executemany("DELETE FROM notes WHERE id = ? AND session_id = ?", [(i, session_id) for i in note_ids])
+
+    def set_closed_by(self, session_id: int, answer_id: int, note_ids: list[int]) -> None:
+        """Exactly these to-dos are the ones the answer settles: others it had closed open again."""
+        self.conn.execute(
+            "UPDATE notes SET closed_by = NULL WHERE closed_by = ? AND session_id = ?", (answer_id, session_id)
+        )
+        self.conn.executemany(
+            "UPDATE notes SET closed_by = ? WHERE id = ? AND session_id = ? AND kind = 'defer'",
+            [(answer_id, i, session_id) for i in note_ids],
         )
 
     def set_measure(self, session_id: int, leaf_id: str, measure: Measure) -> None:

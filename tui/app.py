@@ -1,18 +1,21 @@
 """The Textual app: guided interview, trainer demo and read-only coverage view.
 
-Widgets only render what the engine returns; matching runs in a worker thread
-so typing never waits on it.
+Widgets only render what the engine returns. Every engine call goes through
+`engine_call`, which runs it on the one thread that owns the engine
+(tui/engine.py): typing never waits on matching, and keys pressed meanwhile are
+queued and run in order once the answer is saved.
 """
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from rich.text import Text
-from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,19 +24,40 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
 
 from assistant import commands
 from assistant.console import safe
-from assistant.demo_play import play_turn, undo_turn
+from assistant.demo_play import Exchange, play_turn, undo_turn
+from assistant.history import HistoryEntry
 from assistant.i18n import pick
-from assistant.interview import Interview, InterviewError, Reply
+from assistant.interview import Interview, Question
 from assistant.measures import Measure
 from assistant.scoring import bands
 from assistant.services import Services
-from dialogues.demos import Demo
-from knowledge.errors import UserError
+from assistant.sessionlist import open_interview
+from dialogues.demos import Demo, Turn
+from tui.engine import ClauseDetail, EngineThread, Outcome, Views, outcome, read_detail, read_views
 from tui.findings import FeedbackDialog, ScoreDialog
+from tui.gaps import GapList, GapPanel
+from tui.help import HelpScreen
+from tui.history import HistoryCommand, HistoryScreen
+from tui.picker import open_picker, show_access
+from tui.scores import ScorePanel
 from tui.screens import MeasureDialog, PromptDialog, StartScreen
-from tui.widgets import AnswerInput, ChatLog, Chip, ClauseTree, DetailPanel, GapList, ScorePanel
+from tui.widgets import AnswerInput, ChatLog, Chip, ClauseTree, DetailPanel
 
 Mode = Literal["interview", "demo", "coverage"]
+T = TypeVar("T")
+
+#: How long a call may run before the screen says the engine is busy (quick reads never flicker it).
+BUSY_AFTER = 0.15
+#: The actions that act on the main screen: off while a dialog is open over it, so that a key
+#: pressed in a dialog does not open a second one or change the screen behind it.
+MAIN_SCREEN_ACTIONS = frozenset({
+    "next", "undo", "score_current", "feedback_current", "enter_data", "export", "move", "switch_lang",
+    "show_tab", "focus_answer", "help", "history",
+})  # fmt: skip
+#: The window title in each language (Ctrl+L and /lang switch it with the rest).
+TITLES = ("卓越绩效自评助手", "zhuoyue · Performance Excellence self-assessment")
+#: Side tabs that take the clause tree's room (app.tcss: #body.wide-side), so every column shows whole.
+WIDE_TABS = ("scores",)
 
 
 class ZhuoyueApp(App[None]):
@@ -47,22 +71,30 @@ class ZhuoyueApp(App[None]):
         Binding("ctrl+g", "present", "课堂 Present"),  # classroom presentation of the demo (tui/present.py)
         # F-keys, because the answer box (a TextArea) owns the usual ctrl+z/ctrl+e editing keys
         Binding("ctrl+n", "next", "下一题 Next"),
+        # early, so that the footer shows it at 140 columns: the session picker (tui/picker.py)
+        Binding("ctrl+s", "sessions", "会话 Sessions"),
+        Binding("f1", "help", "帮助 Help"),
+        # Textual's own ctrl+q, shown: a new user looks for the way out in the footer
+        Binding("ctrl+q", "quit", "退出 Quit", priority=True),
         Binding("f2", "show_tab('gaps')", "差距 Gaps"),
         Binding("f3", "show_tab('scores')", "评分 Scores"),
         Binding("f4", "show_tab('detail')", "详情 Detail"),
         Binding("f5", "undo", "撤销 Undo"),
-        Binding("f6", "score_current", "打分 Score"),
+        Binding("f6", "score_current", "打分 Score"),  # the answer box binds it too (tui/widgets.py)
         Binding("ctrl+o", "feedback_current", "优势/改进 Findings"),
         # shown only while the clause asked (or highlighted) is a 4.7 results point: see check_action
         Binding("ctrl+r", "enter_data", "数据 Data"),
         Binding("f8", "export", "导出 Export"),  # f7 is the TextArea's select-all
         Binding("f9", "move", "移到更像的条款 Move"),
+        Binding("f10", "history", "记录 History"),  # the answers: edit, delete, one link off (tui/history.py)
         Binding("ctrl+l", "switch_lang", "中/EN"),
         Binding("ctrl+t", "toggle_theme", "主题 Theme"),
         # priority, so the tree's own arrow keys do not swallow them; check_action lets
         # the keys through to the widgets outside demo mode
         Binding("right,space", "demo_forward", "前进 →", show=False, priority=True),
         Binding("left", "demo_back", "后退 ←", show=False, priority=True),
+        # from a list or the tree back to typing; a dialog's own escape (cancel) comes first
+        Binding("escape", "focus_answer", "回到输入框 Answer box", show=False),
     ]
 
     def __init__(
@@ -84,8 +116,111 @@ class ZhuoyueApp(App[None]):
         self.demo_step = 0
         self.ask_start = ask_start
         self.interview: Interview | None = None
-        self._busy = False
+        self._engine = EngineThread()
+        self._pending = 0  # engine calls made and not yet shown
+        self._tail: asyncio.Future[None] | None = None  # done when the last call made has been shown
+        self._busy_timer: Any = None
+        self._busy_mark = ""  # what the subtitle carries while the engine is busy
+        self._detail_for: str | None = None  # the clause the detail pane shows or is about to
+        self._data_key_shown: bool | None = None  # whether the footer last drew the data key (check_action)
         self._demo_dir: tempfile.TemporaryDirectory[str] | None = None
+
+    # --- the engine's thread ------------------------------------------------------------------------
+
+    @property
+    def _busy(self) -> bool:
+        """True while an engine call is queued or running."""
+        return self._pending > 0
+
+    def engine_call(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], None] | None = None,
+        failed: Callable[[Exception], None] | None = None,
+    ) -> asyncio.Future[None]:
+        """Run `fn(*args)` on the engine's thread after every call made before it.
+
+        `then(result)` runs on the UI thread, in the order the calls were made. A
+        failure goes to `failed`, or else is one line in the chat (a bad command, a
+        busy or full database): the app and what was saved before it go on. /quit
+        ends the app. Returns a future that is done once `then` or `failed` has run.
+        """
+        future = self._engine.submit(fn, *args)
+        self._pending += 1
+        if self._pending == 1:
+            self._busy_timer = self.set_timer(BUSY_AFTER, self._show_busy)
+        before, shown = self._tail, asyncio.get_running_loop().create_future()
+        self._tail = shown
+        # an error in `then` is a bug in the screen: it ends the app with its traceback, as any would
+        self.run_worker(self._deliver(future, before, shown, then, failed), group="engine")
+        return shown
+
+    async def _deliver(
+        self,
+        future: Future[T],
+        before: asyncio.Future[None] | None,
+        shown: asyncio.Future[None],
+        then: Callable[[T], None] | None,
+        failed: Callable[[Exception], None] | None,
+    ) -> None:
+        try:
+            try:
+                result = await asyncio.wrap_future(future)
+            except Exception as exc:
+                result, error = None, exc
+            else:
+                error = None
+            if before is not None:
+                await asyncio.shield(before)  # shown in the order made, even if a callback was slow
+            self._pending -= 1
+            if self._pending == 0:
+                self._hide_busy()
+            if error is None:
+                if then is not None:
+                    then(result)  # type: ignore[arg-type]
+            elif failed is not None:
+                failed(error)
+            else:
+                self._say_error(error)
+        finally:
+            if not shown.done():
+                shown.set_result(None)
+
+    def _say_error(self, error: Exception) -> None:
+        if isinstance(error, commands.QuitRequested):
+            self.exit()
+            return
+        # a UserError is the engine's one line for the user; anything else (a full disk, a lost
+        # database) is said as plainly, and the app keeps what was saved before it
+        self.query_one(ChatLog).add_note(f"! {error}", "error")
+
+    async def wait_for_engine(self) -> None:
+        """Until every engine call made so far, and any its callbacks made, has been shown."""
+        while self._tail is not None and not self._tail.done():
+            await asyncio.shield(self._tail)
+
+    def _show_busy(self) -> None:
+        if not self._busy:
+            return
+        self._busy_mark = pick(self.lang, " · 处理中…(按键会依次执行)", " · working… (keys wait their turn)")
+        self.sub_title = f"{self.sub_title}{self._busy_mark}"
+        if self.mode == "interview":
+            box = self.query_one(AnswerInput)
+            box.add_class("busy")
+            box.border_subtitle = pick(self.lang, "处理中…", "working…")
+
+    def _hide_busy(self) -> None:
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        if self._busy_mark and self.sub_title.endswith(self._busy_mark):
+            self.sub_title = self.sub_title[: -len(self._busy_mark)]
+        self._busy_mark = ""
+        if self.mode == "interview":
+            box = self.query_one(AnswerInput)
+            box.remove_class("busy")
+            box.border_subtitle = ""
 
     # --- layout -------------------------------------------------------------------------------------
 
@@ -106,20 +241,33 @@ class ZhuoyueApp(App[None]):
                 with TabPane(pick(self.lang, "详情", "Detail"), id="detail"):
                     yield DetailPanel(id="detail-panel")
                 with TabPane(pick(self.lang, "差距", "Gaps"), id="gaps"):
-                    yield GapList(id="gap-list")
+                    yield GapPanel(id="gap-panel")
                 with TabPane(pick(self.lang, "评分", "Scores"), id="scores"):
                     yield ScorePanel(id="score-panel")
         yield Footer()
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        self.title = pick(self.lang, *TITLES)
         if self.mode == "demo":
             self._open_demo()
         elif self.session_name is not None:
             self._open_session(self.session_name, create=False)
         elif self.ask_start:
-            last = self.services.store.latest_session()
-            self.push_screen(StartScreen(self.lang, last.name if last else None), self._started)
+            self.engine_call(self._start_facts, then=self._ask_start)
+
+    def _start_facts(self) -> tuple[int, str | None]:
+        """On the engine's thread: how many sessions there are, and the latest one's name."""
+        store = self.services.store
+        last = store.latest_session()
+        return len(store.sessions()), last.name if last else None
+
+    def _ask_start(self, facts: tuple[int, str | None]) -> None:
+        count, last = facts
+        if count > 1:
+            open_picker(self, at_start=True)  # imported, merged, another company's: the user chooses
+        else:
+            self.push_screen(StartScreen(self.lang, last), self._started)
 
     def _started(self, choice: tuple[str, str] | None) -> None:
         if choice is None:
@@ -129,7 +277,7 @@ class ZhuoyueApp(App[None]):
         if action == "resume":
             self._open_session(name, create=False)
         else:
-            self._open_session(self._free_name(name), create=True, company=name)
+            self._open_session(name, create=True, company=name, rename_if_taken=True)
 
     def _free_name(self, company: str) -> str:
         taken = {s.name for s in self.services.store.sessions()}
@@ -138,39 +286,48 @@ class ZhuoyueApp(App[None]):
             name, n = f"{company} ({n})", n + 1
         return name
 
-    def _open_session(self, name: str, *, create: bool, company: str = "") -> None:
+    def _open_session(self, name: str, *, create: bool, company: str = "", rename_if_taken: bool = False) -> None:
+        """Open (or create) a session on the engine's thread, then show it; a failure ends the app with one line."""
+        self.engine_call(self._opening, name, create, company, rename_if_taken, then=self._opened, failed=self._open_failed)
+
+    def _opening(
+        self, name: str, create: bool, company: str, rename_if_taken: bool
+    ) -> tuple[Interview, list[str], Question | None, Views]:
+        """On the engine's thread: the open interview, the latest answers and question to restore, the views."""
         s = self.services
-        try:
-            self.interview = Interview.open(
-                s.store, name, s.kb, s.dialogues, s.matcher, create=create, lang=self.lang,  # type: ignore[arg-type]
-                company=company, read_only=self.mode == "coverage",
-            )  # fmt: skip
-        except UserError as exc:  # a locked or missing session: say so and leave
-            # a Text, so that a session name is neither markup nor a terminal escape
-            self.exit(message=Text(safe(f"error: {exc}")))
-            return
+        if rename_if_taken:
+            name = self._free_name(name)
+        # a session another live zhuoyue holds opens read-only (show_access says so)
+        iv = open_interview(
+            s.store, name, s.kb, s.dialogues, s.matcher, create=create, lang=self.lang,  # type: ignore[arg-type]
+            company=company, read_only=self.mode == "coverage",
+        )  # fmt: skip
+        if self.mode != "interview":
+            return iv, [], None, read_views(iv)
+        answers = [answer.text for answer in iv.answers()[-6:]]  # resuming restores the latest turns
+        return iv, answers, iv.current_question(), read_views(iv)
+
+    def _open_failed(self, error: Exception) -> None:
+        # a missing or damaged session: say so and leave; a Text, so that a session name is
+        # neither markup nor a terminal escape
+        self.exit(message=Text(safe(f"error: {error}")))
+
+    def _opened(self, opened: tuple[Interview, list[str], Question | None, Views]) -> None:
+        self.interview, answers, question, views = opened
         self.sub_title = self.interview.session.name
         if self.mode == "interview":
             chat = self.query_one(ChatLog)
-            for answer in self.interview.answers()[-6:]:  # resuming restores the latest turns
-                chat.add_answer(answer.text)
-            chat.add_question(self.interview.current_question(), self.lang)
+            for text in answers:
+                chat.add_answer(text)
+            chat.add_question(question, self.lang)
             self.query_one(AnswerInput).focus()
         else:
             self.query_one(ClauseTree).focus()
-        self.refresh_views()
+        self._show_views(views)
+        show_access(self)
 
     def _open_demo(self) -> None:
-        from assistant.storage import Store
-
         assert self.demo is not None
-        s = self.services
-        self._demo_dir = tempfile.TemporaryDirectory(prefix="zhuoyue-demo-")
-        store = Store(Path(self._demo_dir.name) / "demo.sqlite3")
-        self.interview = Interview.open(
-            store, self.demo.id, s.kb, s.dialogues, s.matcher, create=True, lang=self.lang,  # type: ignore[arg-type]
-            company=self.demo.name(self.lang),
-        )  # fmt: skip
         self.sub_title = self.demo.name(self.lang)
         self.query_one(ChatLog).add_note(
             pick(self.lang, f"演示:{self.demo.name_zh}。{self.demo.summary_zh}\n空格或 → 前进,← 后退。",
@@ -178,9 +335,30 @@ class ZhuoyueApp(App[None]):
         )  # fmt: skip
         self.query_one(ClauseTree).focus()
         self._demo_bar()
-        self.refresh_views()
+        self.engine_call(self._demo_opening, self.demo, then=self._show_views)
+
+    def _demo_opening(self, demo: Demo) -> Views:
+        """On the engine's thread: the demo's session, in a database of its own that goes with the app.
+
+        Set here rather than when shown, so that the turns queued behind it find it.
+        """
+        from assistant.storage import Store
+
+        s = self.services
+        self._demo_dir = tempfile.TemporaryDirectory(prefix="zhuoyue-demo-")
+        store = Store(Path(self._demo_dir.name) / "demo.sqlite3")
+        self.interview = Interview.open(
+            store, demo.id, s.kb, s.dialogues, s.matcher, create=True, lang=self.lang,  # type: ignore[arg-type]
+            company=demo.name(self.lang),
+        )  # fmt: skip
+        return read_views(self.interview)
 
     def on_unmount(self) -> None:
+        # the interview is closed on the engine's thread, after whatever was queued before it
+        self._engine.submit(self._close_interview).result()
+        self._engine.shutdown()
+
+    def _close_interview(self) -> None:
         if self.interview is not None:
             self.interview.close()
             if self.mode == "demo":
@@ -191,30 +369,52 @@ class ZhuoyueApp(App[None]):
     # --- rendering ----------------------------------------------------------------------------------
 
     def refresh_views(self) -> None:
+        """Read the tree's, the gap list's and the scores' figures on the engine's thread, then draw them."""
+        iv = self.interview
+        if iv is not None:
+            self.engine_call(read_views, iv, then=self._show_views)
+
+    def _show_views(self, views: Views) -> None:
+        lang = self.lang
+        self.query_one(ClauseTree).show(views.coverage, views.items)
+        self.query_one(GapPanel).show(views.work, lang)
+        self.query_one(ScorePanel).show(views.items, views.total, views.overall, lang, views.suggested)
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("gaps").label = pick(lang, f"差距 {len(views.gaps)}", f"Gaps {len(views.gaps)}")  # type: ignore[assignment]
+        tabs.get_tab("scores").label = pick(lang, f"评分 {views.total:g}", f"Scores {views.total:g}")  # type: ignore[assignment]
+        tabs.get_tab("detail").label = pick(lang, "详情", "Detail")  # type: ignore[assignment]
+
+    def _show_detail(self, detail: ClauseDetail) -> None:
+        if detail.node_id == self._detail_for:  # a later request has not taken its place
+            self.query_one(DetailPanel).show(self.services.kb, detail)
+
+    def show_detail(self, node_id: str) -> None:
+        """Show a clause in the detail pane, read on the engine's thread."""
         iv = self.interview
         if iv is None:
             return
-        cov = iv.coverage()
-        items = iv.items(cov)
-        gaps = iv.gaps(cov=cov)
-        total = iv.total_points(items)
-        self.query_one(ClauseTree).show(cov, items)
-        self.query_one(GapList).show(gaps, self.lang)
-        self.query_one(ScorePanel).show(items, total, iv.overall_coverage(items), self.lang)
-        tabs = self.query_one(TabbedContent)
-        tabs.get_tab("gaps").label = pick(self.lang, f"差距 {len(gaps)}", f"Gaps {len(gaps)}")  # type: ignore[assignment]
-        tabs.get_tab("scores").label = pick(self.lang, f"评分 {total:g}", f"Scores {total:g}")  # type: ignore[assignment]
-        tabs.get_tab("detail").label = pick(self.lang, "详情", "Detail")  # type: ignore[assignment]
+        self._detail_for = node_id
+        self.engine_call(read_detail, iv, node_id, then=self._show_detail)
 
-    def show_reply(self, reply: Reply) -> None:
+    def show_reply(self, done: Outcome) -> None:
+        """Show one step: the reply and the next question in the chat, then the screen as it now stands."""
+        reply = done.reply
+        if done.views.lang != self.lang:  # /lang switched it
+            self._set_lang(done.views.lang)
         chat = self.query_one(ChatLog)
         chat.add_reply(reply, self.lang)
         chat.add_question(reply.question, self.lang)
-        if reply.attached:
-            self.query_one(ClauseTree).focus_clause(reply.attached[0])
-            self.query_one(DetailPanel).show(self.interview, reply.attached[0])  # type: ignore[arg-type]
-        self.refresh_views()
-        self.refresh_bindings()  # the clause asked may now be a results point (the data key)
+        if done.detail is not None:
+            self._detail_for = done.detail.node_id
+            self.query_one(ClauseTree).focus_clause(done.detail.node_id)
+            self.query_one(DetailPanel).show(self.services.kb, done.detail)
+        self._show_views(done.views)
+        self._refresh_data_key()  # the clause asked may now be a results point
+
+    def _refresh_data_key(self) -> None:
+        """Redraw the footer only when the data key comes or goes: a redraw rebuilds every key in it."""
+        if (self._data_leaf() is not None) != self._data_key_shown:
+            self.refresh_bindings()
 
     # --- answering ----------------------------------------------------------------------------------
 
@@ -222,64 +422,43 @@ class ZhuoyueApp(App[None]):
         text = event.text
         if self.interview is None or not text.strip():
             return
-        if self._busy:
-            # one answer at a time: the engine and its database connection are not shared across threads
-            self.query_one(AnswerInput).insert(text)
-            self.notify(pick(self.lang, "上一段回答还在匹配中……", "Still matching the last answer…"))
-            return
+        # while an earlier answer or command is still running, this one waits its turn behind it
         if text.strip().startswith("/"):
             self._run_command(text.strip())
             return
         self.query_one(ChatLog).add_answer(text)
-        self.query_one(AnswerInput).add_class("busy")
-        self._busy = True
-        self._answer(text)
+        self.engine_call(self._say, text, then=self.show_reply, failed=lambda exc: self._failed(exc, text))
 
-    @work(thread=True, exclusive=True, group="answer")
-    def _answer(self, text: str) -> None:
+    def _say(self, text: str) -> Outcome:
         assert self.interview is not None
-        try:
-            reply = self.interview.say(text)
-        except Exception as exc:  # a full disk, a locked database: say so, keep the app and what was saved
-            self.call_from_thread(self._failed, str(exc), text)
-            return
-        self.call_from_thread(self._answered, reply)
+        return outcome(self.interview, self.interview.say(text))
 
-    def _failed(self, message: str, text: str) -> None:
-        self._busy = False
-        self.query_one(AnswerInput).remove_class("busy")
+    def _failed(self, error: Exception, text: str) -> None:
+        # a full disk, a locked database: say so, keep the app and what was saved before it
         self.query_one(AnswerInput).insert(text)  # give the unsaved answer back to the user
-        self.query_one(ChatLog).add_note(f"! {message}", "error")
-
-    def _answered(self, reply: Reply) -> None:
-        self._busy = False
-        self.query_one(AnswerInput).remove_class("busy")
-        self.show_reply(reply)
+        self.query_one(ChatLog).add_note(f"! {error}", "error")
 
     def _run_command(self, line: str) -> None:
+        """A slash command, run on the engine's thread after whatever was queued before it."""
+        self.engine_call(self._command, line, then=self.show_reply)
+
+    def _command(self, line: str) -> Outcome:
         assert self.interview is not None
-        try:
-            reply = commands.run(self.interview, line, on_lang=self._set_lang)
-        except commands.QuitRequested:
-            self.exit()
-            return
-        except UserError as exc:  # a bad command, a busy or full database: one line, the app goes on
-            self.query_one(ChatLog).add_note(f"! {exc}", "error")
-            return
-        self.show_reply(reply)
+        return outcome(self.interview, commands.run(self.interview, line))
 
     # --- messages from widgets ----------------------------------------------------------------------
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         if self.interview is not None and event.node.data:
-            self.query_one(DetailPanel).show(self.interview, event.node.data)
-            self.refresh_bindings()
+            if event.node.data != self._detail_for:  # a reply may have shown it already
+                self.show_detail(event.node.data)
+            self._refresh_data_key()
 
     def on_chip_opened(self, event: Chip.Opened) -> None:
         clause = event.clause
         if self.interview is not None:
+            self.show_detail(clause)
             self.query_one(ClauseTree).focus_clause(clause)
-            self.query_one(DetailPanel).show(self.interview, clause)
             self.query_one(TabbedContent).active = "detail"
 
     def on_gap_list_chosen(self, event: GapList.Chosen) -> None:
@@ -298,16 +477,24 @@ class ZhuoyueApp(App[None]):
         node = self.services.kb.get(item_id)
         if iv is None or node is None or self.mode == "coverage":
             return
-        current = iv.store.scores(iv.session.id).get(item_id)
 
         def done(value: str | None) -> None:
             if value is not None:
                 self._run_command(f"/score {item_id} {value}")
                 self.query_one(TabbedContent).active = "scores"
 
-        title = f"{item_id} {node.title.get(self.lang)}"  # type: ignore[arg-type]
-        rubric = bands()["results" if node.kind == "results" else "process"]
-        self.push_screen(ScoreDialog(self.lang, title, rubric, iv.suggested_band(item_id), current), done)
+        def ask(facts: tuple[int | None, Any]) -> None:
+            current, suggested = facts
+            title = f"{item_id} {node.title.get(self.lang)}"  # type: ignore[arg-type]
+            rubric = bands()["results" if node.kind == "results" else "process"]
+            self.push_screen(ScoreDialog(self.lang, title, rubric, suggested, current), done)
+
+        self.engine_call(self._score_facts, iv, item_id, then=ask)
+
+    @staticmethod
+    def _score_facts(iv: Interview, item_id: str) -> tuple[int | None, Any]:
+        """On the engine's thread: the item's score so far and the band its evidence suggests."""
+        return iv.store.scores(iv.session.id).get(item_id), iv.suggested_band(item_id)
 
     def ask_feedback(self, item_id: str) -> None:
         """The item's strengths and opportunities, to add to, edit and drop."""
@@ -315,39 +502,49 @@ class ZhuoyueApp(App[None]):
         node = self.services.kb.get(item_id)
         if iv is None or node is None or self.mode == "coverage":
             return
-        found = iv.item_findings(item_id)
         title = node.title.get(self.lang)  # type: ignore[arg-type]
-        self.push_screen(FeedbackDialog(self.lang, item_id, title, found.strengths, found.opportunities))
+
+        def ask(found: Any) -> None:
+            self.push_screen(FeedbackDialog(self.lang, item_id, title, found.strengths, found.opportunities))
+
+        self.engine_call(iv.item_findings, item_id, then=ask)
 
     def on_feedback_dialog_command(self, event: FeedbackDialog.Command) -> None:
-        iv = self.interview
+        iv, dialog = self.interview, event.dialog
         if iv is None:
             return
-        try:
-            reply = commands.run(iv, event.line)
-        except UserError as exc:  # a bad number, a busy database: said in the dialog, which stays open
-            event.dialog.show_error(str(exc))
-            return
-        self.show_reply(reply)
-        found = iv.item_findings(event.dialog.item_id)
-        event.dialog.show(found.strengths, found.opportunities)
+
+        def step(line: str, item_id: str) -> tuple[Outcome, Any]:
+            return outcome(iv, commands.run(iv, line)), iv.item_findings(item_id)
+
+        def shown(result: tuple[Outcome, Any]) -> None:
+            done, found = result
+            self.show_reply(done)
+            dialog.show(found.strengths, found.opportunities)
+
+        # a bad number, a busy database: said in the dialog, which stays open
+        self.engine_call(step, event.line, dialog.item_id, then=shown, failed=lambda exc: dialog.show_error(str(exc)))
 
     def action_feedback_current(self) -> None:
         """The strengths and opportunities of the item being asked (or highlighted in the tree)."""
-        item = self._current_item()
-        if item is not None:
-            self.ask_feedback(item)
+        self._with_current_item(self.ask_feedback)
 
-    def _current_item(self) -> str | None:
-        if self.interview is None:
-            return None
+    def _with_current_item(self, then: Callable[[str], None]) -> None:
+        """`then(item id)` for the clause highlighted in the tree, else the one being asked."""
+        iv = self.interview
+        if iv is None:
+            return
         tree = self.query_one(ClauseTree)
         node_id = tree.cursor_node.data if tree.cursor_node is not None and tree.has_focus else None
-        if not node_id:
-            question = self.interview.current_question()
-            node_id = question.target if question else None
-        item = self.services.kb.item_of(node_id) if node_id else None
-        return item.id if item is not None else None
+
+        def item_of(node_id: str | None) -> str | None:  # on the engine's thread: the question may move
+            if not node_id:
+                question = iv.current_question()
+                node_id = question.target if question else None
+            item = self.services.kb.item_of(node_id) if node_id else None
+            return item.id if item is not None else None
+
+        self.engine_call(item_of, node_id, then=lambda item: then(item) if item is not None else None)
 
     def ask_na(self, leaf_id: str) -> None:
         """Mark a clause not applicable after asking for the reason."""
@@ -361,9 +558,7 @@ class ZhuoyueApp(App[None]):
 
     def action_score_current(self) -> None:
         """Score the item of the clause being asked (or highlighted in the tree)."""
-        item = self._current_item()
-        if item is not None:
-            self.ask_score(item)
+        self._with_current_item(self.ask_score)
 
     def _data_leaf(self) -> str | None:
         """The results point the data key enters a measure for: highlighted in the tree, else the one asked."""
@@ -372,8 +567,8 @@ class ZhuoyueApp(App[None]):
             return None
         tree = self.query_one(ClauseTree)
         node_id = tree.cursor_node.data if tree.cursor_node is not None and tree.has_focus else None
-        # the cursor, not current_question(): this runs on every refresh of the footer and must
-        # neither write nor touch the database while an answer is being matched in the worker
+        # the cursor in memory, not current_question(): this runs on every refresh of the footer,
+        # on the UI thread, and must not touch the database the engine's thread owns
         node_id = node_id or iv.cursor.target
         node = self.services.kb.get(node_id) if node_id else None
         return node.id if node is not None and node.is_leaf and node.kind == "results" else None
@@ -390,23 +585,18 @@ class ZhuoyueApp(App[None]):
         if iv is None or node is None or self.mode != "interview":
             return
 
-        def save(measure: Measure) -> str | None:
-            if self._busy:  # the engine is matching an answer in its worker: one step at a time
-                return pick(self.lang, "上一段回答还在匹配中,请稍后再保存。", "Still matching the last answer; save again in a moment.")
-            try:
-                reply = iv.put_measure(leaf_id, measure)
-            except UserError as exc:  # read-only, a busy or full database: shown in the dialog
-                return str(exc)
-            self.show_reply(reply)
-            return None
+        async def save(measure: Measure) -> str | None:
+            problems: list[str] = []
+            # read-only, a busy or full database: shown in the dialog, which stays open
+            await self.engine_call(lambda: outcome(iv, iv.put_measure(leaf_id, measure)), then=self.show_reply,
+                                   failed=lambda exc: problems.append(str(exc)))  # fmt: skip
+            return problems[0] if problems else None
 
-        try:
-            existing = iv.measures(leaf_id)
-        except UserError as exc:
-            self.query_one(ChatLog).add_note(f"! {exc}", "error")
-            return
-        title = pick(self.lang, f"结果数据 · {leaf_id} {node.title.zh}", f"Results data · {leaf_id} {node.title.en}")
-        self.push_screen(MeasureDialog(self.lang, title, existing, save))
+        def ask(existing: list[Measure]) -> None:
+            title = pick(self.lang, f"结果数据 · {leaf_id} {node.title.zh}", f"Results data · {leaf_id} {node.title.en}")
+            self.push_screen(MeasureDialog(self.lang, title, existing, save))
+
+        self.engine_call(iv.measures, leaf_id, then=ask)
 
     def action_next(self) -> None:
         if self.mode == "interview":
@@ -422,7 +612,23 @@ class ZhuoyueApp(App[None]):
             self._run_command("/move")
 
     def action_show_tab(self, tab: str) -> None:
+        """Show a side tab and put the keyboard in it: the gap list, the score table, the detail text."""
         self.query_one(TabbedContent).active = tab
+        target = {"gaps": "#gap-list", "scores": "#score-table", "detail": "#detail-panel"}[tab]
+        # after the refresh that shows the tab: a hidden widget cannot take focus
+        self.call_after_refresh(self.query_one(target).focus)
+
+    def action_focus_answer(self) -> None:
+        """Esc: back to the answer box (in the demo and the coverage view, to the tree)."""
+        if self.mode == "interview":
+            self.query_one(AnswerInput).focus()
+        else:
+            self.query_one(ClauseTree).focus()
+
+    def action_help(self) -> None:
+        """F1: the keys and the chat commands, in the language chosen."""
+        keys = [b for b in self.BINDINGS if isinstance(b, Binding) and b.show]  # the footer's keys
+        self.push_screen(HelpScreen(self.lang, self.mode, keys))
 
     def action_export(self) -> None:
         iv = self.interview
@@ -430,15 +636,14 @@ class ZhuoyueApp(App[None]):
             return
         default = Path.cwd() / f"{iv.session.name}-gaps.xlsx"
 
+        def written(path: Path) -> None:
+            self.notify(pick(self.lang, f"已导出到 {path}", f"Exported to {path}"), markup=False)
+
         def done(value: str | None) -> None:
             if value is None:
                 return
-            try:
-                written = commands.export(iv, Path(value).expanduser())
-            except (InterviewError, OSError) as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.notify(pick(self.lang, f"已导出到 {written}", f"Exported to {written}"), markup=False)
+            self.engine_call(commands.export, iv, Path(value).expanduser(), then=written,
+                             failed=lambda exc: self.notify(str(exc), severity="error", markup=False))  # fmt: skip
 
         label = pick(self.lang, f"文件路径(格式由扩展名决定:{commands.EXPORT_FORMATS}):",
                    f"File path (the suffix picks the format: {commands.EXPORT_FORMATS}):")  # fmt: skip
@@ -447,21 +652,73 @@ class ZhuoyueApp(App[None]):
         )
 
     def _set_lang(self, lang: str) -> None:
+        """Relabel the screen's own words; the views drawn next carry the engine's in that language."""
         self.lang = lang
-        tree = self.query_one(ClauseTree)
-        tree.lang = lang
-        self.refresh_views()
+        self.query_one(ClauseTree).lang = lang
+        self.title = pick(lang, *TITLES)
+        if self.demo is not None:
+            self.sub_title = self.demo.name(lang)
+            self._demo_bar()
+        shown, self._detail_for = self._detail_for, None
+        if shown:
+            self.show_detail(shown)  # read again, in the new language
 
     def action_switch_lang(self) -> None:
         new = "en" if self.lang == "zh" else "zh"
-        if self.interview is not None:
-            self.interview.set_lang(new)  # type: ignore[arg-type]
-        self._set_lang(new)
-        if self.mode == "interview" and self.interview is not None:
-            self.query_one(ChatLog).add_question(self.interview.current_question(), self.lang)
+        iv = self.interview
+        if iv is None:
+            self._set_lang(new)
+            return
+
+        def switch() -> tuple[Views, Question | None]:
+            iv.set_lang(new)  # type: ignore[arg-type]
+            return read_views(iv), iv.current_question() if self.mode == "interview" else None
+
+        def switched(result: tuple[Views, Question | None]) -> None:
+            views, question = result
+            self._set_lang(new)
+            self._show_views(views)
+            if self.mode == "interview":
+                self.query_one(ChatLog).add_question(question, self.lang)
+
+        self.engine_call(switch, then=switched)
+
+    # --- the answer history (tui/history.py) --------------------------------------------------------
+
+    def action_history(self) -> None:
+        """F10: the session's answers, newest first, to edit, delete or take off a clause (F5 there undoes)."""
+        iv = self.interview
+        if iv is not None and self.mode == "interview":
+            self.engine_call(iv.history, then=lambda entries: self.push_screen(HistoryScreen(self.lang, entries)))
+
+    def on_history_command(self, event: HistoryCommand) -> None:
+        iv, view = self.interview, event.view
+        if iv is None:
+            return
+
+        def step(line: str) -> tuple[Outcome, list[HistoryEntry]]:
+            return outcome(iv, commands.run(iv, line)), iv.history()
+
+        def shown(result: tuple[Outcome, list[HistoryEntry]]) -> None:
+            done, entries = result
+            self.show_reply(done)
+            for screen in self.screen_stack:
+                if isinstance(screen, HistoryScreen):
+                    screen.show(entries, self.lang)
+            view.done(done.reply.message)
+
+        # a bad number, nothing to undo, a busy database: said on the screen that asked, which stays open
+        self.engine_call(step, event.line, then=shown, failed=lambda exc: view.failed(str(exc)))
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.query_one("#body").set_class(event.pane.id in WIDE_TABS, "wide-side")
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_sessions(self) -> None:
+        """The session picker: open another session, start, rename or delete one (Esc comes back)."""
+        open_picker(self)
 
     def action_present(self) -> None:
         """Switch to the classroom presentation: the demo being played, at its turn (q comes back)."""
@@ -472,12 +729,17 @@ class ZhuoyueApp(App[None]):
     # --- trainer demo -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MAIN_SCREEN_ACTIONS and self.screen is not self.screen_stack[0]:
+            return False
         if action in ("demo_forward", "demo_back"):
             return self.mode == "demo" and isinstance(self.screen, Screen) and not self.screen.is_modal
         if action == "enter_data":
-            return self._data_leaf() is not None
+            self._data_key_shown = self._data_leaf() is not None  # the footer asks when it redraws
+            return self._data_key_shown
         if action == "present":
             return self.mode == "demo"
+        if action == "sessions":
+            return self.mode == "interview"
         return True
 
     def _demo_bar(self) -> None:
@@ -489,31 +751,54 @@ class ZhuoyueApp(App[None]):
         self.query_one("#demo-bar", Static).update(text)
 
     def action_demo_forward(self) -> None:
-        if self.mode != "demo" or self.demo is None or self.interview is None:
+        if self.mode != "demo" or self.demo is None:
             return
         if self.demo_step >= len(self.demo.turns):
             self.notify(pick(self.lang, "演示已结束", "End of the demo"))
             return
         turn = self.demo.turns[self.demo_step]
-        chat = self.query_one(ChatLog)
         self.demo_step += 1
         self._demo_bar()
-        # the answer, then the company's answers to the engine's follow-ups (show_reply asks them)
-        for exchange in play_turn(self.interview, turn):
+        self.engine_call(self._demo_playing, turn, then=self._demo_played)
+
+    def _demo_playing(self, turn: Turn) -> tuple[tuple[Exchange, ...], Views, ClauseDetail | None]:
+        """On the engine's thread: the turn's answer, then the company's answers to the engine's follow-ups."""
+        iv = self.interview
+        assert iv is not None  # opened by the call queued before any key could reach here
+        exchanges = play_turn(iv, turn)
+        attached = [e.reply.attached[0] for e in exchanges if e.reply.attached]
+        return exchanges, read_views(iv), read_detail(iv, attached[-1]) if attached else None
+
+    def _demo_played(self, played: tuple[tuple[Exchange, ...], Views, ClauseDetail | None]) -> None:
+        exchanges, views, detail = played
+        chat = self.query_one(ChatLog)
+        for exchange in exchanges:
             if not exchange.followup:
                 chat.add_question(exchange.question, self.lang)
             chat.add_answer(exchange.text)
-            self.show_reply(exchange.reply)
+            chat.add_reply(exchange.reply, self.lang)
+            chat.add_question(exchange.reply.question, self.lang)
+        if detail is not None:
+            self._detail_for = detail.node_id
+            self.query_one(ClauseTree).focus_clause(detail.node_id)
+            self.query_one(DetailPanel).show(self.services.kb, detail)
+        self._show_views(views)
 
     def action_demo_back(self) -> None:
-        if self.mode != "demo" or self.interview is None or self.demo_step == 0:
+        if self.mode != "demo" or self.demo is None or self.demo_step == 0:
             return
-        undo_turn(self.interview, self.demo.turns[self.demo_step - 1])  # its answers and the move to it
+        turn = self.demo.turns[self.demo_step - 1]
         self.demo_step -= 1
         chat = self.query_one(ChatLog)
         chat.add_note(pick(self.lang, f"← 回到第 {self.demo_step} 轮", f"← back to turn {self.demo_step}"))
         self._demo_bar()
-        self.refresh_views()
+
+        def back() -> Views:
+            assert self.interview is not None
+            undo_turn(self.interview, turn)  # its answers and the move to it
+            return read_views(self.interview)
+
+        self.engine_call(back, then=self._show_views)
 
     # --- command palette ----------------------------------------------------------------------------
 
@@ -565,6 +850,10 @@ class ZhuoyueApp(App[None]):
         yield SystemCommand(
             pick(lang, "切换中文/英文", "Switch language"), "中文 / English", self.action_switch_lang
         )
+        if self.mode == "interview":
+            yield SystemCommand(pick(lang, "回答记录", "Answer history"),
+                                pick(lang, "修改或删除一段回答,或去掉它与某条款的关联(F10)",
+                                     "edit or delete an answer, or take it off a clause (F10)"), self.action_history)  # fmt: skip
         yield SystemCommand(
             pick(lang, "切换明暗主题", "Toggle light/dark"),
             "textual-light / textual-dark",
@@ -580,6 +869,21 @@ def build_app(
     return ZhuoyueApp(services, lang=lang, mode=mode, session=session, demo=demo, ask_start=ask_start)
 
 
+def spare_the_steps() -> None:
+    """Keep the garbage collector's full passes out of the steps of a running app.
+
+    Textual keeps thousands of cached lines alive and makes new ones on every frame, so with
+    Python's default thresholds a full pass (100-250 ms over that heap) came every second
+    answer. What start-up loaded lives as long as the app and is frozen out of the passes, and
+    the youngest generation is collected every 50 000 allocations instead of every 700, which
+    leaves full passes many answers apart. bench/tui_step.py measures the app after this too.
+    """
+    import gc  # only the running app needs it
+
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 10)
+
+
 def run_app(
     *, kb_path: Path | None = None, db_path: Path | None = None, lang: str = "zh", mode: Mode = "interview",
     session: str | None = None, demo_name: str | None = None,
@@ -593,6 +897,7 @@ def run_app(
 
         demo = load_demo(demo_name or demo_names()[0], services.kb)
     app = build_app(services, lang=lang, mode=mode, session=session, demo=demo)
+    spare_the_steps()
     try:
         app.run()
     finally:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -133,7 +134,8 @@ class PromptDialog(ModalScreen[str | None]):
 class MeasureDialog(ModalScreen[Measure | None]):
     """Enter or edit one measure table of a results clause: its name, unit and LABEL=VALUE pairs.
 
-    `save` stores the measure and returns None, or the one-line reason it could not;
+    `save` stores the measure and returns (or, run on the app's engine thread, comes
+    back with) None, or the one-line reason it could not;
     a value that does not parse, or a save that fails, is shown in the dialog, which
     stays open. Typing the name of a measure the clause already has fills in its
     unit and values for editing. Dismisses with the saved measure, or None on Esc.
@@ -141,7 +143,9 @@ class MeasureDialog(ModalScreen[Measure | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, lang: str, title: str, existing: list[Measure], save: Callable[[Measure], str | None]) -> None:
+    def __init__(
+        self, lang: str, title: str, existing: list[Measure], save: Callable[[Measure], str | Awaitable[str | None] | None]
+    ) -> None:
         super().__init__()
         self.lang, self.heading, self.existing, self.save = lang, title, existing, save
 
@@ -178,19 +182,19 @@ class MeasureDialog(ModalScreen[Measure | None]):
             unit.value = known.unit
             values.value = known.values_text()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "measure-values":
-            self._ok()
+            await self._ok()
         else:
             self.focus_next()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "ok":
-            self._ok()
+            await self._ok()
         else:
             self.dismiss(None)
 
-    def _ok(self) -> None:
+    async def _ok(self) -> None:
         error = self.query_one("#measure-error", Static)
         try:
             measure = parse_fields(
@@ -203,6 +207,8 @@ class MeasureDialog(ModalScreen[Measure | None]):
             error.update(Content(str(exc)))
             return
         problem = self.save(measure)
+        if inspect.isawaitable(problem):
+            problem = await problem
         if problem:
             error.update(Content(problem))
             return

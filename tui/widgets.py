@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.await_remove import AwaitRemove
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.message import Message
@@ -14,15 +17,15 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, OptionList, Sparkline, Static, TextArea, Tree
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Sparkline, Static, TextArea, Tree
 
 from assistant.coverage import SYMBOL, LeafCoverage
 from assistant.i18n import pick
-from assistant.interview import Gap, Interview, ItemSummary, Question, Reply
+from assistant.interview import ItemSummary, Question, Reply
 from assistant.linebreak import wrap
-from assistant.measures import measure_text
+from assistant.measures import Measure, measure_text
 from knowledge.base import KnowledgeBase
+from tui.engine import ClauseDetail
 
 STATUS_STYLE = {"covered": "bold green", "partial": "yellow", "uncovered": "red", "na": "dim"}
 
@@ -129,7 +132,13 @@ class ClauseTree(Tree[str]):
 
 
 class Chip(Button):
-    """A matched clause under an answer; pressing it opens the clause."""
+    """A matched clause under an answer; pressing it opens the clause.
+
+    Not a tab stop: a long chat holds dozens of chips, and Tab should reach the
+    answer box and the lists, not every chip on the way. A click still opens one.
+    """
+
+    can_focus = False
 
     class Opened(Message):
         def __init__(self, clause: str) -> None:
@@ -157,7 +166,80 @@ INTENT_NAMES = {
 
 
 class ChatLog(VerticalScroll):
-    """The conversation: questions, answers, and the clauses each answer matched."""
+    """The conversation: questions, answers, and the clauses each answer matched.
+
+    Only the latest WINDOW turns are mounted (a turn runs from one answer to the next).
+    Older turns are kept as the means to build their lines again, behind an "earlier
+    turns" line at the top that brings back MORE of them when pressed: every mounted
+    line is laid out again on every step, so a log that kept them all would make each
+    answer of a long interview slower to show than the last.
+    """
+
+    WINDOW = 10
+    MORE = 15
+
+    def __init__(self, *children: Widget, **kwargs: object) -> None:
+        super().__init__(*children, **kwargs)  # type: ignore[arg-type]
+        self._turns: list[list[Callable[[], Widget]]] = []  # every turn, as the makers of its lines
+        self._shown: list[list[Widget]] = []  # the lines mounted for each turn (none before _first)
+        self._first = 0  # the first turn mounted
+        self._lang = "zh"  # of the earlier line's label: the last language a question or reply came in
+        self._earlier: Button | None = None
+
+    def _add(self, make: Callable[[], Widget], *, new_turn: bool = False) -> None:
+        if new_turn or not self._turns:
+            self._turns.append([])
+            self._shown.append([])
+        self._turns[-1].append(make)
+        widget = make()
+        self._shown[-1].append(widget)
+        self.mount(widget)
+        keep_from = len(self._turns) - self.WINDOW
+        if keep_from > self._first:
+            gone = [w for shown in self._shown[self._first : keep_from] for w in shown]
+            for shown in self._shown[self._first : keep_from]:
+                shown.clear()
+            self._first = keep_from
+            self.remove_children(gone)
+            self._label_earlier()
+
+    def _label_earlier(self) -> None:
+        if self._first == 0:
+            if self._earlier is not None:
+                self._earlier.remove()
+                self._earlier = None
+            return
+        n, more = self._first, min(self._first, self.MORE)
+        label = pick(self._lang, f"… 更早的 {n} 轮对话(按此载入 {more} 轮)", f"… {n} earlier turns (press to load {more})")
+        if self._earlier is None:
+            self._earlier = Button(label, classes="earlier", compact=True)
+            self.mount(self._earlier, before=0)
+        else:
+            self._earlier.label = label
+
+    def load_earlier(self) -> None:
+        """Mount the MORE turns before the first one shown, above it."""
+        if self._earlier is None:
+            return
+        start = max(0, self._first - self.MORE)
+        widgets: list[Widget] = []
+        for i in range(start, self._first):
+            self._shown[i] = [make() for make in self._turns[i]]
+            widgets.extend(self._shown[i])
+        self.mount_all(widgets, after=self._earlier)
+        self._first = start
+        self._label_earlier()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button is self._earlier:
+            event.stop()
+            self.load_earlier()
+
+    def remove_children(self, selector: str | type[Widget] | Iterable[Widget] = "*") -> AwaitRemove:
+        """Clearing the log (the default selector) forgets the turns behind the earlier line too."""
+        if selector == "*":
+            self._turns, self._shown, self._first, self._earlier = [], [], 0, None
+        return super().remove_children(selector)  # type: ignore[arg-type]
 
     def add_question(self, question: Question | None, lang: str) -> None:
         if question is None:
@@ -169,34 +251,41 @@ class ChatLog(VerticalScroll):
             "plan": ("改进计划", "Plan"),
         }[question.role]
         head = f"{pick(lang, role[0], role[1])} · {question.target} {question.title(lang)}"  # type: ignore[arg-type]
-        self.mount(Static(Text(head, style="bold"), classes="question-head"))
-        self.mount(ProseStatic(question.text(lang), classes="question"))  # type: ignore[arg-type]
+        self._lang = lang
+        self._add(lambda: Static(Text(head, style="bold"), classes="question-head"))
+        self._add(lambda: ProseStatic(question.text(lang), classes="question"))  # type: ignore[arg-type]
         self.scroll_end(animate=False)
 
     def add_answer(self, text: str) -> None:
-        self.mount(ProseStatic(text, classes="answer"))
+        self._add(lambda: ProseStatic(text, classes="answer"), new_turn=True)
         self.scroll_end(animate=False)
 
     def add_reply(self, reply: Reply, lang: str) -> None:
+        self._lang = lang
         if reply.intent and reply.intent != "evidence":
             name = INTENT_NAMES[reply.intent]
-            self.mount(Static(Text(pick(lang, f"(理解为:{name[0]})", f"(taken as: {name[1]})"), style="dim italic"),
-                              classes="intent"))  # fmt: skip
+            self._add(lambda: Static(Text(pick(lang, f"(理解为:{name[0]})", f"(taken as: {name[1]})"), style="dim italic"),
+                                     classes="intent"))  # fmt: skip
         if reply.recorded:
             # what was actually credited, not the matcher's raw top ten
-            chips = [Chip(leaf_id, leaf_id if score is None else f"{leaf_id} {score:.2f}") for leaf_id, score in reply.recorded]
-            self.mount(Horizontal(*chips, classes="chips"))
+            self._add(lambda: Horizontal(*(Chip(leaf_id, leaf_id if score is None else f"{leaf_id} {score:.2f}")
+                                           for leaf_id, score in reply.recorded), classes="chips"))  # fmt: skip
         if reply.message:
-            self.mount(ProseStatic(reply.message, classes=f"note {reply.kind}"))
+            self._add(lambda: ProseStatic(reply.message, classes=f"note {reply.kind}"))
         self.scroll_end(animate=False)
 
     def add_note(self, text: str, kind: str = "info") -> None:
-        self.mount(ProseStatic(text, classes=f"note {kind}"))
+        self._add(lambda: ProseStatic(text, classes=f"note {kind}"))
         self.scroll_end(animate=False)
 
 
 class AnswerInput(TextArea):
     """Multi-line answer box: Enter sends, pasted text keeps its line breaks."""
+
+    BINDINGS = [
+        # the TextArea's select-line key; here, as everywhere on the main screen, it scores the item
+        Binding("f6", "app.score_current", "打分 Score"),
+    ]
 
     class Submitted(Message):
         def __init__(self, text: str) -> None:
@@ -209,7 +298,9 @@ class AnswerInput(TextArea):
             event.prevent_default()
             text = self.text
             self.clear()
-            self.post_message(self.Submitted(text))
+            # straight to the app: a key typed right after Enter (Ctrl+N, F5) climbs up through
+            # the box's parents before reaching the app, and must find the answer already sent
+            self.app.post_message(self.Submitted(text))
             return
         await super()._on_key(event)
 
@@ -217,11 +308,12 @@ class AnswerInput(TextArea):
 class DetailPanel(VerticalScroll):
     """The selected clause: text, guidance, evidence gathered, next question."""
 
-    def show(self, interview: Interview, node_id: str) -> None:
-        kb, lang = interview.kb, interview.lang
+    def show(self, kb: KnowledgeBase, detail: ClauseDetail) -> None:
+        """Draw the clause from the knowledge base and from `detail`, read on the engine's thread."""
+        lang, node_id = detail.lang, detail.node_id
         node = kb.get(node_id)
-        self.remove_children()
         if node is None:
+            self.remove_children()
             return
         parts: list[Widget] = []
         chain = " › ".join(f"{p.id} {p.title.get(lang)}" for p in kb.parents(node_id))  # type: ignore[arg-type]
@@ -230,13 +322,12 @@ class DetailPanel(VerticalScroll):
         points = f"  [{node.points}{pick(lang, '分', ' pts')}]" if node.points else ""
         parts.append(Static(Text(f"{node.id} {node.title.get(lang)}{points}", style="bold")))  # type: ignore[arg-type]
         parts.append(ProseStatic(node.text.get(lang), classes="clause-text"))  # type: ignore[arg-type]
-        if node.is_leaf and node.kind != "profile":
-            coverage = interview.coverage()
-            cov = coverage[node.id]
+        cov = detail.coverage
+        if cov is not None:
             parts.append(
                 Static(Text(f"{SYMBOL[cov.status]} {cov.reason(lang)}", style=STATUS_STYLE[cov.status]))
             )
-            evidence = interview.evidence_for(node.id)
+            evidence = detail.evidence
             parts.append(
                 Static(
                     Text(pick(lang, f"证据({len(evidence)})", f"Evidence ({len(evidence)})"), style="bold")
@@ -249,9 +340,8 @@ class DetailPanel(VerticalScroll):
                     "assigned": pick(lang, "指定", "assigned"),
                 }.get(e.source, e.source)
                 parts.append(ProseStatic(f"· [{source}] {e.text[:300]}", classes="evidence"))
-            if node.kind == "results":
-                parts.extend(_measure_parts(interview, node.id, lang))
-            question = interview.next_question(node.id, coverage)
+            parts.extend(_measure_parts(detail.measures, lang))
+            question = detail.next_question
             if question is not None:
                 parts.append(Static(Text(pick(lang, "下一个问题", "Next question"), style="bold")))
                 parts.append(ProseStatic(question.text(lang), classes="question"))  # type: ignore[arg-type]
@@ -259,13 +349,39 @@ class DetailPanel(VerticalScroll):
         if guidance:
             parts.append(Static(Text(pick(lang, "评价要点", "Assessor guidance"), style="bold")))
             parts.extend(ProseStatic(f"· {g}", classes="guidance") for g in guidance)
-        self.mount_all(parts)
+        self._replace(parts)
         self.scroll_home(animate=False)
 
+    def _replace(self, parts: list[Widget]) -> None:
+        """Show `parts`, rewriting in place each line that is of the same kind as the one there.
 
-def _measure_parts(interview: Interview, leaf_id: str, lang: str) -> list[Widget]:
+        A step mostly changes a few lines of the pane (a status, one more piece of evidence):
+        rewriting the lines already mounted is one layout pass, where removing twenty and
+        mounting twenty new ones took three.
+        """
+        shown = list(self.children)
+        kept = 0
+        for have, want in zip(shown, parts, strict=False):
+            if type(have) is not type(want) or have.classes != want.classes or not isinstance(want, Static):
+                break
+            assert isinstance(have, Static)
+            if not _same_content(have.content, want.content):
+                have.update(want.content)
+            kept += 1
+        if kept < len(shown):
+            self.remove_children(shown[kept:])
+        if kept < len(parts):
+            self.mount_all(parts[kept:])
+
+
+def _same_content(a: object, b: object) -> bool:
+    if isinstance(a, Prose) and isinstance(b, Prose):
+        return (a.text, a.style) == (b.text, b.style)
+    return isinstance(a, Text) and isinstance(b, Text) and a == b
+
+
+def _measure_parts(tables: tuple[Measure, ...], lang: str) -> list[Widget]:
     """A results point's measure tables: each as a line of figures over a sparkline of its periods."""
-    tables = interview.measures(leaf_id)
     if not tables:
         return []
     parts: list[Widget] = [
@@ -276,87 +392,3 @@ def _measure_parts(interview: Interview, leaf_id: str, lang: str) -> list[Widget
         parts.append(Sparkline([v for _, v in m.periods], classes="measure-spark"))
     return parts
 
-
-class GapList(OptionList):
-    """Uncovered and partial leaves, most valuable first; choosing one asks its question."""
-
-    class Chosen(Message):
-        def __init__(self, leaf_id: str) -> None:
-            self.leaf_id = leaf_id
-            super().__init__()
-
-    _key: tuple[object, ...] = ()
-
-    def show(self, gaps: list[Gap], lang: str) -> None:
-        key = (lang, *((g.leaf_id, g.status, g.admitted, g.todos) for g in gaps))
-        if key == self._key:
-            return  # rebuilding a hundred options on every answer is what makes a step slow
-        self._key = key
-        keep = self.highlighted
-        self.clear_options()
-        for g in gaps:
-            label = Text(f"{SYMBOL[g.status]} {g.leaf_id}", style=STATUS_STYLE[g.status])
-            label.append(f"  [{g.item_id} · {g.item_points}]\n", style="cyan")
-            label.append(f"  {g.reason}", style="dim")
-            for text in g.admitted:
-                label.append(pick(lang, f"\n  已确认的不足:{text}", f"\n  Admitted gap: {text}"), style="yellow")
-            for text, owner in g.todos:
-                who = f"({owner})" if owner else ""
-                label.append(pick(lang, f"\n  待核实{who}:{text}", f"\n  To check{who}: {text}"), style="magenta")
-            self.add_option(Option(label, id=g.leaf_id))
-        if gaps:
-            self.highlighted = min(keep or 0, len(gaps) - 1)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(self.Chosen(event.option.id))
-
-
-class ScorePanel(Vertical):
-    """Each item's percentage, band and points, and the total out of 1000."""
-
-    class Chosen(Message):
-        def __init__(self, item_id: str) -> None:
-            self.item_id = item_id
-            super().__init__()
-
-    def compose(self) -> ComposeResult:
-        yield DataTable(cursor_type="row", id="score-table")
-        yield Static(id="score-total")
-
-    def show(self, items: list[ItemSummary], total: float, coverage: float, lang: str) -> None:
-        table = self.query_one(DataTable)
-        if not table.columns:
-            for key, zh, en in (("id", "评分项", "Item"), ("title", "名称", "Title"), ("pts", "分值", "Pts"),
-                                ("cov", "覆盖", "Cov."), ("pct", "评分", "Score"), ("earned", "得分", "Earned")):  # fmt: skip
-                table.add_column(pick(lang, zh, en), key=key)
-        table.clear()
-        for s in items:
-            pct = "—" if s.score.percent is None else f"{s.score.percent}%"
-            flag = " ⚠" if s.score.over_scored else ""
-            cov = "—" if s.coverage is None else f"{s.coverage:.0%}"
-            table.add_row(
-                s.item.id,
-                s.item.title.get(lang)[:14],
-                str(s.item.points),
-                cov,
-                pct + flag,
-                f"{s.score.earned:g}",
-                key=s.item.id,
-            )  # type: ignore[arg-type]
-        self.query_one("#score-total", Static).update(
-            Text(
-                pick(
-                    lang,
-                    f"总分 {total:g} / 1000 · 覆盖率 {coverage:.0%}",
-                    f"Total {total:g} / 1000 · coverage {coverage:.0%}",
-                ),
-                style="bold",
-            )
-        )
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value:
-            self.post_message(self.Chosen(event.row_key.value))

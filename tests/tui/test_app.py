@@ -7,7 +7,9 @@ import pytest
 from assistant.services import Services
 from assistant.storage import Store
 from tui.app import build_app
-from tui.widgets import AnswerInput, ChatLog, ClauseTree, GapList, ScorePanel
+from tui.gaps import GapList
+from tui.scores import ScorePanel
+from tui.widgets import AnswerInput, ChatLog, ClauseTree
 
 COMPLAINTS = "投诉由客服中心统一受理,24小时内答复,每季度做投诉分析并推动改进,全部分公司都执行。"
 SIZE = (140, 42)
@@ -25,27 +27,32 @@ def leaf_label(app, leaf_id: str) -> str:
     return str(tree._by_clause[leaf_id].label)
 
 
+async def settle(pilot) -> None:
+    """Until the engine's thread has run every call queued (and any their results queued) and the screen shows it."""
+    await pilot.pause()
+    await pilot.app.wait_for_engine()
+    await pilot.pause()
+
+
 async def start_new(pilot, company: str = "华东精工", *, profile: bool = False) -> None:
     """Create a session from the start screen; unless asked for, skip the 组织概述 it opens with."""
-    await pilot.pause()
+    await settle(pilot)
     await pilot.click("#company")
     for ch in company:
         await pilot.press(ch)
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
     if not profile:
         app = pilot.app
         app.query_one(AnswerInput).insert("/profile skip")
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
 
 
 async def answer(pilot, app, text: str) -> None:
     app.query_one(AnswerInput).insert(text)
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_new_session_starts_with_the_profile_then_an_items_opening(services):
@@ -59,8 +66,7 @@ async def test_new_session_starts_with_the_profile_then_an_items_opening(service
         assert app.interview.store.evidence(app.interview.session.id) == []
         app.query_one(AnswerInput).insert("/profile skip")
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.interview.current_question().role == "opening"
         assert app.query_one(ChatLog).query(".question")
 
@@ -86,7 +92,7 @@ async def test_choosing_a_gap_asks_its_question(services):
         gap_list.focus()
         first = gap_list.get_option_at_index(0).id
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         question = app.interview.current_question()
         assert question.target == first
         heads = [str(w.render()) for w in app.query(".question-head")]
@@ -99,9 +105,9 @@ async def test_setting_a_score_changes_the_total(services):
         await start_new(pilot)
         await pilot.press("f3")
         app.ask_score("4.3.3")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("backspace", "backspace", "4", "0", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.interview.total_points() == 20.0
         total = str(app.query_one("#score-total").render())
         assert "20 / 1000" in total
@@ -113,11 +119,11 @@ async def test_export_dialog_writes_a_file(services, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await pilot.press("f8")
-        await pilot.pause()
+        await settle(pilot)
         field = app.screen.query_one("#value")
         field.value = str(target)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
     assert target.exists() and "差距清单" in target.read_text(encoding="utf-8")
 
 
@@ -129,9 +135,9 @@ async def test_resuming_restores_the_screen(services):
         status = app.interview.coverage()["4.3.3.2.3"].status
     again = build_app(services)
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")  # the start screen focuses "resume"
-        await pilot.pause()
+        await settle(pilot)
         assert again.interview.session.name == "ACME"
         assert again.interview.coverage()["4.3.3.2.3"].status == status
         assert leaf_label(again, "4.3.3.2.3")[0] in "●◐"
@@ -149,7 +155,7 @@ async def test_slash_commands_and_language_switch(services):
         notes = [str(w.render()) for w in app.query(".note.error")]
         assert notes and "/nope" in notes[-1]
         await pilot.press("ctrl+l")
-        await pilot.pause()
+        await settle(pilot)
         assert app.interview.lang == "en"
         assert "Complaint" in leaf_label(app, "4.3.3.2.3") or "omplaint" in leaf_label(app, "4.3.3.2.3")
 
@@ -174,7 +180,7 @@ async def test_coverage_mode_is_read_only(services):
     iv.close()
     app = build_app(services, mode="coverage", session="class")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert not app.query(AnswerInput)
         assert app.interview.read_only
         assert leaf_label(app, "4.3.3.2.3")[0] in "●◐"
@@ -198,11 +204,11 @@ async def test_command_palette_reaches_clause_commands(services):
         ):
             assert any(t.startswith(command) for t in titles), command
         app.ask_na("4.3.2.2.2")
-        await pilot.pause()
+        await settle(pilot)
         for ch in "单一客户":
             await pilot.press(ch)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.interview.coverage()["4.3.2.2.2"].status == "na"
         assert str(app.query_one(ClauseTree)._by_clause["4.3.2.2.2"].label).startswith("–")
 
@@ -219,7 +225,7 @@ async def test_a_command_that_meets_a_full_or_busy_database_is_one_line_and_the_
 
         monkeypatch.setattr(app.interview, "skip", full)
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await settle(pilot)
         notes = [str(n.render()) for n in app.query_one(ChatLog).query(".error")]
         assert any("disk" in n and "full" in n for n in notes)
         assert app.is_running
