@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.enginehost import EngineHost
 from assistant.feedback import (
     KINDS,
     AdmittedGap,
@@ -35,10 +36,7 @@ from assistant.textnorm import clean
 
 if TYPE_CHECKING:
     from assistant.coverage import LeafCoverage
-    from assistant.replies import Question
-    from assistant.storage import SessionRow, Store
-    from knowledge.base import KnowledgeBase
-    from knowledge.models import Lang, Node
+    from knowledge.models import Node
 
 #: Longest strength or opportunity the assessor may write.
 MAX_FEEDBACK_CHARS = 2000
@@ -57,22 +55,12 @@ class ItemFindings:
     opportunities: tuple[Feedback, ...]
 
 
-class Findings:
+class Findings(EngineHost):
     """Mixed into `Interview`, whose state and storage these methods use."""
 
-    if TYPE_CHECKING:  # what Interview provides
-        kb: KnowledgeBase
-        store: Store
-        session: SessionRow
-        lang: Lang
+    if TYPE_CHECKING:  # beyond what every mixin gets from EngineHost
 
-        def coverage(self) -> dict[str, LeafCoverage]: ...
-        def current_question(self) -> Question | None: ...
-        def resolve(self, ref: str) -> Node: ...
-        def _leaf(self, ref: str) -> Node: ...
         def _in_scope(self, leaf_id: str) -> bool: ...
-        def _step(self, conn: Any, action: str, payload: dict[str, Any]) -> None: ...
-        def _writable(self) -> None: ...
 
     # --- reading ------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.conversation import owner_of
 from assistant.coverage import SYMBOL
+from assistant.enginehost import EngineHost
 from assistant.i18n import pick
 from assistant.replies import CoverageChange, InterviewError, Reply
 
@@ -31,10 +32,7 @@ if TYPE_CHECKING:
     from assistant.dimensions import Found
     from assistant.intent import IntentModel
     from assistant.matching import ClauseMatcher, Match
-    from assistant.replies import Question
-    from assistant.storage import AnswerRow, SessionRow, Store
-    from knowledge.base import KnowledgeBase
-    from knowledge.models import Lang, Node
+    from assistant.storage import AnswerRow
 
 #: Sources of evidence the matcher chose; re-recording an edited answer chooses them afresh.
 MATCHED_SOURCES = ("asked", "matched", "import")
@@ -130,25 +128,16 @@ def history_text(entries: list[HistoryEntry], lang: str, *, limit: int | None = 
     return "\n".join(lines)
 
 
-class AnswerHistory:
+class AnswerHistory(EngineHost):
     """Mixed into `Interview`, whose state, matching and storage these methods use."""
 
-    if TYPE_CHECKING:  # what Interview provides
-        kb: KnowledgeBase
+    if TYPE_CHECKING:  # beyond what every mixin gets from EngineHost
         matcher: ClauseMatcher
-        store: Store
-        session: SessionRow
-        lang: Lang
         _dims: dict[str, list[Found]] | None
         _units: tuple[str, str] | None
 
         @property
         def intents(self) -> IntentModel: ...
-        def coverage(self) -> dict[str, LeafCoverage]: ...
-        def current_question(self) -> Question | None: ...
-        def _leaf(self, ref: str) -> Node: ...
-        def _step(self, conn: Any, action: str, payload: dict[str, Any]) -> None: ...
-        def _writable(self) -> None: ...
         def _clean_input(self, raw: str) -> tuple[str, list[str]]: ...
         def _attachments(
             self, text: str, asked_leaf: str | None, role: str

@@ -10,8 +10,9 @@ said in passing become tables the report and the coverage rule can read.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from assistant.enginehost import EngineHost
 from assistant.i18n import pick
 from assistant.measures import (
     Measure,
@@ -25,29 +26,13 @@ from assistant.measures import (
 from assistant.replies import CoverageChange, InterviewError, Reply
 
 if TYPE_CHECKING:
-    from assistant.coverage import LeafCoverage
-    from assistant.replies import Question
-    from assistant.storage import SessionRow, Store
-    from knowledge.base import KnowledgeBase
-    from knowledge.models import Lang, Node
+    from knowledge.models import Node
 
 _DIMENSION_NAMES = {"level": ("水平", "level"), "trend": ("趋势", "trend"), "comparison": ("对比", "comparison")}
 
 
-class ResultsData:
+class ResultsData(EngineHost):
     """Mixed into `Interview`, whose state and storage these methods use."""
-
-    if TYPE_CHECKING:  # what Interview provides
-        kb: KnowledgeBase
-        store: Store
-        session: SessionRow
-        lang: Lang
-
-        def coverage(self) -> dict[str, LeafCoverage]: ...
-        def current_question(self) -> Question | None: ...
-        def resolve(self, ref: str) -> Node: ...
-        def _step(self, conn: Any, action: str, payload: dict[str, Any]) -> None: ...
-        def _writable(self) -> None: ...
 
     # --- reading ------------------------------------------------------------------------------------
 
