@@ -14,6 +14,7 @@ import json
 import os
 import stat
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -126,3 +127,27 @@ def read_yaml_list(path: Path, key: str) -> list[Any]:
     if not isinstance(rows, list):
         raise ValueError(f"{path}: expected a top-level {key!r} list")
     return rows
+
+
+def save_arrays(path: Path, meta: dict[str, Any], **arrays: Any) -> None:
+    """Plain numpy arrays and a JSON header in one .npz cache file.
+
+    Written through a fresh file renamed into place: the cache folder may be shared,
+    and a reader never sees half a file.
+    """
+    import numpy as np
+
+    header = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
+    replace_atomically(path, lambda fh: np.savez(fh, meta=header, **arrays))
+
+
+@contextmanager
+def load_arrays(path: Path, fmt: int) -> Iterator[tuple[dict[str, Any], Any]]:
+    """The header and the arrays of a `save_arrays` file; ValueError if its format is another."""
+    import numpy as np
+
+    with np.load(path, allow_pickle=False) as arrays:
+        meta = json.loads(arrays["meta"].tobytes().decode())
+        if meta.get("format") != fmt:
+            raise ValueError(f"{path.name}: the cache format changed")
+        yield meta, arrays

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.files import load_arrays, save_arrays
 from assistant.textnorm import normalize
 from knowledge.errors import UserError
 
@@ -246,25 +246,12 @@ class IntentModel:
                 for c in self.cues
             ],
         }
-        from assistant.files import replace_atomically
 
-        replace_atomically(
-            path,
-            lambda fh: np.savez(
-                fh,
-                meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
-                idf=self.idf,
-                coef=self.coef,
-                intercept=self.intercept,
-            ),
-        )
+        save_arrays(path, meta, idf=self.idf, coef=self.coef, intercept=self.intercept)
 
     @classmethod
     def load(cls, path: Path) -> IntentModel:
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(z["meta"].tobytes().decode())
-            if meta.get("format") != MODEL_FORMAT:
-                raise ValueError("intent model format changed")
+        with load_arrays(path, MODEL_FORMAT) as (meta, z):
             cues = tuple(
                 Cue(c["name"], c["intent"], c["zh"], c["en"], re.compile(c["pattern"])) for c in meta["cues"]
             )

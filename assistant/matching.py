@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from assistant.dimensions import results_cue
-from assistant.files import replace_atomically
+from assistant.files import load_arrays, save_arrays
 from assistant.paths import cache_dir
 from assistant.textnorm import (
     DEFAULT_ANALYZER,
@@ -228,37 +228,29 @@ class Index:
             "segment_words": self.segment_words,
             "segment_total": self.segment_total,
         }
-        # through a fresh mkstemp file renamed into place: the cache folder may be shared,
-        # and a reader never sees half an index
-        replace_atomically(
+        save_arrays(
             path,
-            lambda fh: np.savez(
-                fh,
-                meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
-                idf=self.idf,
-                docs_data=self.docs.data,
-                docs_rows=self.docs.rows,
-                docs_colptr=self.docs.colptr,
-                ex_data=self.examples.data,
-                ex_rows=self.examples.rows,
-                ex_colptr=self.examples.colptr,
-                example_leaf=self.example_leaf,
-                bg_data=self.background.data,
-                bg_rows=self.background.rows,
-                bg_colptr=self.background.colptr,
-                bg_n=np.array([self.background.n_rows]),
-                svm_coef=self.svm_coef,
-                svm_intercept=self.svm_intercept,
-                svm_column=self.svm_column,
-            ),
+            meta,
+            idf=self.idf,
+            docs_data=self.docs.data,
+            docs_rows=self.docs.rows,
+            docs_colptr=self.docs.colptr,
+            ex_data=self.examples.data,
+            ex_rows=self.examples.rows,
+            ex_colptr=self.examples.colptr,
+            example_leaf=self.example_leaf,
+            bg_data=self.background.data,
+            bg_rows=self.background.rows,
+            bg_colptr=self.background.colptr,
+            bg_n=np.array([self.background.n_rows]),
+            svm_coef=self.svm_coef,
+            svm_intercept=self.svm_intercept,
+            svm_column=self.svm_column,
         )
 
     @classmethod
     def load(cls, path: Path) -> Index:
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(z["meta"].tobytes().decode())
-            if meta.get("format") != INDEX_FORMAT:
-                raise ValueError("index format changed")
+        with load_arrays(path, INDEX_FORMAT) as (meta, z):
             n_leaves = len(meta["leaves"])
             example_leaf = z["example_leaf"]
             return cls(
