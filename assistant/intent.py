@@ -234,7 +234,14 @@ class IntentModel:
                 for i in order[:6]
                 if push[i] > 0 and not names[i].startswith(("cue:", "len:", "shape:")) and len(names[i].strip("^$")) >= 2
             )
-        return Intent(self.labels[best], float(probs[best]), hits, wording)
+        label = self.labels[best]
+        cue_names = {h.cue.name for h in hits}
+        if label == "evidence" and "industry_figure" in cue_names and not cue_names & {"own_voice", "frequency", "compared"}:
+            # the industry's or the country's figure, with no word of the organisation's own: it is
+            # material about the field, not evidence (行业平均不良率大概0.5%)
+            off = self.labels.index("offtopic")
+            return Intent("offtopic", float(probs[off]), hits, wording)
+        return Intent(label, float(probs[best]), hits, wording)
 
     def save(self, path: Path) -> None:
         meta = {

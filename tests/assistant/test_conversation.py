@@ -272,3 +272,17 @@ def test_move_without_an_id_picks_the_best_clause_the_answer_is_not_yet_evidence
     reply = interview.move()
     [target] = reply.attached
     assert target not in first.attached and target != "4.3.3.3.2"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("行业平均不良率大概0.5%左右", "offtopic"),
+        ("飯店業今年平均住房率只有六成", "offtopic"),
+        ("Industry average turbine availability is around 95%", "offtopic"),
+        ("我们的不良率0.3%,低于行业平均的0.5%", "evidence"),
+        ("顾客满意度92分,高于行业平均85分", "evidence"),
+    ],
+)
+def test_an_industry_figure_is_not_evidence_unless_the_organisation_compares_its_own(model, text, intent):
+    assert model.classify(text).intent == intent
