@@ -241,6 +241,11 @@ class IntentModel:
             # material about the field, not evidence (行业平均不良率大概0.5%)
             off = self.labels.index("offtopic")
             return Intent("offtopic", float(probs[off]), hits, wording)
+        if label == "offtopic" and {"industry_figure", "compared"} <= cue_names and "third_party" not in cue_names:
+            # a figure set against the industry's, and nobody else's named: the organisation's own
+            # result with its comparison (顾客满意度92分,高于行业平均85分)
+            ev = self.labels.index("evidence")
+            return Intent("evidence", float(probs[ev]), hits, wording)
         return Intent(label, float(probs[best]), hits, wording)
 
     def save(self, path: Path) -> None:
