@@ -28,7 +28,7 @@ from assistant.feedback import (
     strength_drafts,
     suggest_band,
 )
-from assistant.i18n import pick
+from assistant.i18n import ordinal, pick
 from assistant.plan import CORE_DIMENSIONS, PlanEntry, parse_due
 from assistant.replies import InterviewError, Reply
 from assistant.storage import FeedbackRow
@@ -201,10 +201,7 @@ class Findings(EngineHost):
     def _numbered(self, kind: str, item_id: str, number: int | str) -> Feedback:
         entries = self._entries(kind, item_id)
         what = _what(kind, self.lang)
-        try:
-            n = int(str(number).strip())
-        except ValueError:
-            n = 0
+        n = ordinal(number)
         if not 1 <= n <= len(entries):
             raise InterviewError(
                 pick(self.lang, f"{item_id} 没有第 {number} 条{what}" + (f"(共 {len(entries)} 条)" if entries else "(还没有)"),

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.conversation import owner_of
 from assistant.coverage import SYMBOL
 from assistant.enginehost import EngineHost
-from assistant.i18n import pick
+from assistant.i18n import ordinal, pick
 from assistant.replies import CoverageChange, InterviewError, Reply
 
 if TYPE_CHECKING:
@@ -177,10 +177,7 @@ class AnswerHistory(EngineHost):
 
     def _numbered_answer(self, number: int | str) -> tuple[int, AnswerRow]:
         answers = self.store.answers(self.session.id)
-        try:
-            n = int(str(number).strip().lstrip("#"))
-        except ValueError:
-            n = 0
+        n = ordinal(number)
         if not 1 <= n <= len(answers):
             raise InterviewError(
                 pick(self.lang, f"没有第 {number} 段回答" + (f"(共 {len(answers)} 段,/history 查看)" if answers else "(还没有回答)"),

@@ -4,14 +4,13 @@ and the scoring dimensions as a report names them, with a line on what each asks
 
 from __future__ import annotations
 
+from assistant.coverage import PROCESS_ORDER, RESULTS_ORDER
 from assistant.escaping import xml_text
 from assistant.i18n import pick
 from assistant.reportdata import ItemSection, LeafSection, ReportData
 
 PENDING = {"zh": "【待补充】", "en": "[TO BE COMPLETED]"}
 
-PROCESS_ORDER = ("approach", "deployment", "learning", "integration")
-RESULTS_ORDER = ("level", "trend", "comparison", "integration")
 
 #: (zh, en) heading of each dimension's subsection in the report
 DIMENSION_LABEL: dict[str, tuple[str, str]] = {
