@@ -88,7 +88,9 @@ class ConversationTurns:
         question = self.current_question()
         if question is not None and question.role == "plan" and kind in ("evidence", "absent", "defer"):
             reply = self._record_plan(text, author, question.target, notes, bare_no=kind == "absent" and len(text) <= 12)
-        elif decision.unclear and kind in ("evidence", "absent", "defer", "navigate") and not self.in_profile():
+        elif decision.unclear and kind != "question" and not self.in_profile():
+            # a doubtful line may be practice told vaguely: keeping it uncredited and asking loses
+            # nothing, while a short polite reply would drop it unseen (a question is just answered)
             reply = self._unclear(text, author, question, notes)
         elif kind == "evidence" or (self.in_profile() and kind in ("absent", "offtopic")):
             # in the 组织概述 a description of the organisation, its gaps or its laws is the answer
