@@ -81,7 +81,7 @@ def goto_target(named: ClauseRef, kb: KnowledgeBase) -> str:
 
 # "得问人力部门" → 人力部门; "check with finance" → finance
 _OWNER_ZH = re.compile(
-    r"(?:问问?|找|请|让|由|等|要问|得问|去问|问一下|找一下|跟|和|向)\s*"
+    r"(?:(?:要|得|去)?问(?:一下|下|问)?|找(?:一下)?|请|让|由|等|跟|和|向)\s*"
     r"([\u4e00-\u9fffA-Za-z]{1,8}?(?:部门|部|处|科|室|办公室|办|中心|组|队|车间|分厂|公司|老师|经理|主任|总监|总|主管|专员|同事|领导|书记|院长|校长|行长|厂长))"
 )
 _OWNER_ABBR = re.compile(r"\b(HR|IT|QA|QC|EHS|HSE|PMO|CFO|CEO|COO|CTO)\b")

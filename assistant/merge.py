@@ -4,6 +4,15 @@ The merged session holds the union of the evidence (each piece keeps its
 assessor as author), every assessor's own item scores for the consensus view
 (min, median, max, and a flag where they differ by 20 points or more), and as
 its own item score the median rounded to a step of 5.
+
+What was said that is not evidence comes along too, so the consensus gap list
+still shows what each assessor heard admitted or left to check: the admitted
+gaps, their plans, the to-dos (settled ones stay settled) and the 组织概述
+answers. Results tables, and a leaf's owner and due date, are one value per
+leaf: the first assessor who gave one stands, as for not-applicable marks.
+Each assessor's own strengths and opportunities are carried; their edits to
+drafted ones are not, because the merged session drafts afresh from the
+union of the evidence.
 """
 
 from __future__ import annotations
@@ -54,6 +63,8 @@ def merge_sessions(store: Store, names: list[str], into: str) -> SessionRow:
     with store.transaction():
         sid = store.new_session(into, company=sources[0].company, framework=FRAMEWORK, created=now)
         na: dict[str, str] = {}
+        plan: dict[str, tuple[str, str]] = {}
+        taken_measures: dict[str, set[str]] = {}
         for source in sources:
             answer_ids: dict[int, int] = {}
             for a in store.answers(source.id):
@@ -65,8 +76,27 @@ def merge_sessions(store: Store, names: list[str], into: str) -> SessionRow:
                     sid, answer_ids.get(e.answer_id or -1), e.leaf_id, e.text, e.score, e.source,
                     e.author or source.name, created=now,
                 )  # fmt: skip
+            closed_by: dict[int, list[int]] = {}
+            for n in store.notes(source.id):
+                note_id = store.add_note(sid, answer_ids.get(n.answer_id or -1), n.leaf_id, n.kind, n.text, n.owner)
+                if n.closed_by is not None and n.closed_by in answer_ids:
+                    closed_by.setdefault(answer_ids[n.closed_by], []).append(note_id)
+            for answer_id, note_ids in closed_by.items():
+                store.set_closed_by(sid, answer_id, note_ids)
+            for f in store.feedback(source.id):
+                if not f.draft_key and not f.dropped:
+                    store.add_feedback(sid, f.item_id, f.kind, f.text, leaf_id=f.leaf_id, created=f.created)
+            for leaf_id, measures in store.measures(source.id).items():
+                for m in measures:
+                    if m.measure not in taken_measures.setdefault(leaf_id, set()):
+                        taken_measures[leaf_id].add(m.measure)
+                        store.set_measure(sid, leaf_id, m)
+            for leaf_id, row in store.plan(source.id).items():
+                plan.setdefault(leaf_id, (row.owner, row.due))
             for leaf_id, reason in store.na(source.id).items():
                 na.setdefault(leaf_id, f"{reason} ({source.name})")  # the first assessor's reason stands
+        for leaf_id, (owner, due) in plan.items():
+            store.set_plan(sid, leaf_id, owner, due)
         for leaf_id, reason in na.items():
             store.set_na(sid, leaf_id, reason)
         for item, per in per_item.items():

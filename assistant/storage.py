@@ -229,6 +229,7 @@ class NoteRow:
     owner: str
     closed: bool
     created: float
+    closed_by: int | None = None  # the answer that settled a to-do
 
 
 NOTE_KINDS = ("absent", "defer", "plan", "profile")
@@ -566,7 +567,7 @@ class Store:
         params: tuple[Any, ...] = (session_id, kind) if kind else (session_id,)
         return [
             NoteRow(r["id"], r["answer_id"], r["leaf_id"], r["kind"], r["text"], r["owner"],
-                    r["closed_by"] is not None, r["created"])
+                    r["closed_by"] is not None, r["created"], r["closed_by"])
             for r in self.conn.execute(sql, params).fetchall()
         ]  # fmt: skip
 

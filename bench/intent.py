@@ -36,7 +36,10 @@ from assistant.intent import (  # noqa: E402
     training_rows,
 )
 
-WRITERS = sorted((ROOT / "dialogues" / "intents" / "independent").glob("writer*.jsonl"))
+WRITERS = sorted(
+    (ROOT / "dialogues" / "intents" / "independent").glob("writer*.jsonl"),
+    key=lambda p: int(p.stem.removeprefix("writer")),
+)
 HELDOUT = ROOT / "bench" / "data" / "intent_holdout.jsonl"
 
 

@@ -286,3 +286,20 @@ def test_move_without_an_id_picks_the_best_clause_the_answer_is_not_yet_evidence
 )
 def test_an_industry_figure_is_not_evidence_unless_the_organisation_compares_its_own(model, text, intent):
     assert model.classify(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        ("培训数据得找人力部门要", "人力部门"),
+        ("这个得问下财务部", "财务部"),
+        ("回头问问质量部", "质量部"),
+        ("去问一下办公室", "办公室"),
+        ("let me check with HR", "HR"),
+        ("先空着", ""),
+    ],
+)
+def test_a_todo_names_whoever_it_waits_on_without_the_verb_around_them(text, owner):
+    from assistant.conversation import owner_of
+
+    assert owner_of(text) == owner

@@ -52,7 +52,7 @@ def test_docx_draft_becomes_a_session_whose_gaps_name_what_it_never_addresses(
     assert any(cov[leaf].status != "uncovered" for leaf in ("4.3.2.2.1", "4.3.2.3.1"))  # via the 2004 map
     assert cov["4.1.2.1"].status != "uncovered"
     gaps = {g.leaf_id for g in iv.gaps()}
-    assert {"4.7.4.1", "4.5.2.1", "4.2.2.2.1"} <= gaps
+    assert {"4.7.4.1", "4.4.3.2", "4.2.2.2.1"} <= gaps
 
 
 def test_markdown_and_gb18030_text_drafts(kb, matcher, store, tmp_path):
@@ -138,3 +138,38 @@ def test_merge_cli(tmp_path):
     from openpyxl import load_workbook
 
     assert "共识" in load_workbook(xlsx).sheetnames
+
+
+def test_merge_keeps_admitted_gaps_todos_profile_data_plan_and_own_findings(kb, dialogues, matcher, store):
+    wang = Interview.open(store, "wang", kb, dialogues, matcher, create=True)
+    wang.say("我们是一家做汽车零部件的民营企业,有三个工厂,员工一千二百人")  # the 组织概述's first question
+    wang.skip_profile()
+    wang.goto("4.3.2.2.1")
+    wang.say("市场细分这块我们目前还是空白")
+    wang.goto("4.4.2.3.1")
+    wang.say("培训数据得问人力资源部")
+    wang.set_data("4.7.3.1", "顾客满意度 % 2021=88 2022=90 2023=92 行业平均=86")
+    wang.set_owner("4.3.2.2.1", "市场部")
+    wang.add_feedback("strength", "4.3.3", "投诉闭环管理扎实")
+    wang.close()
+    li = Interview.open(store, "li", kb, dialogues, matcher, create=True)
+    li.skip_profile()
+    li.goto("4.4.3.2")
+    li.say("这个得问下财务部")
+    li.goto("4.4.3.2")
+    li.answer("财务部每月做预算执行分析,偏差超过5%的由财务总监约谈责任部门")  # settles li's to-do
+    li.set_data("4.7.3.1", "顾客满意度 % 2021=70")  # wang's table came first and stands
+    li.set_owner("4.3.2.2.1", "销售部")
+    li.close()
+
+    merged = merge_sessions(store, ["wang", "li"], "consensus")
+
+    notes = store.notes(merged.id)
+    assert [(n.kind, n.leaf_id) for n in notes if n.kind == "absent"] == [("absent", "4.3.2.2.1")]
+    todos = {(n.leaf_id, n.owner, n.closed) for n in notes if n.kind == "defer"}
+    assert ("4.4.2.3.1", "人力资源部", False) in todos and ("4.4.3.2", "财务部", True) in todos
+    assert any(n.kind == "profile" and "汽车零部件" in n.text for n in notes)
+    (table,) = store.measures(merged.id)["4.7.3.1"]
+    assert table.periods == (("2021", 88.0), ("2022", 90.0), ("2023", 92.0))
+    assert store.plan(merged.id)["4.3.2.2.1"].owner == "市场部"
+    assert [(f.item_id, f.kind, f.text) for f in store.feedback(merged.id)] == [("4.3.3", "strength", "投诉闭环管理扎实")]
