@@ -32,13 +32,28 @@ from assistant.textnorm import normalize
 from knowledge.errors import UserError
 
 IntentName = Literal["evidence", "absent", "question", "defer", "chitchat", "navigate", "offtopic"]
-INTENTS: tuple[IntentName, ...] = ("evidence", "absent", "question", "defer", "chitchat", "navigate", "offtopic")
+INTENTS: tuple[IntentName, ...] = (
+    "evidence",
+    "absent",
+    "question",
+    "defer",
+    "chitchat",
+    "navigate",
+    "offtopic",
+)
 #: Below this probability the engine asks rather than acts (tuned on the dev set, never on held-out) …
 UNCLEAR_BELOW = 0.45
 #: … and evidence, the one intent that credits clauses, must be surer still. On the four dev sets
 #: the non-evidence lines still taken for evidence are all above 0.7, so raising the bar buys
 #: nothing; 0.5 asks about 16 of 386 real answers (0.6 would ask about 29).
 EVIDENCE_AT = 0.5
+#: Evidence that also admits a gap (没有专门的部门,外审一年一次) is credited only when the model is
+#: this sure; below it the engine asks. Writers left out of the fit: 2 of 28 false evidence caught
+#: for 4 more of 1,053 real answers asked about.
+MIXED_EVIDENCE_AT = 0.8
+#: Cues that say the line is about someone else's practice or the field at large.
+_ELSEWHERE = frozenset({"cites_law", "textbook", "other_company", "third_party", "industry_figure"})
+_ADMITS_GAP = frozenset({"not_yet", "blank_area", "bare_no"})
 MODEL_FORMAT = 1
 #: Regularisation of the fit; measured on the dev set with bench/intent.py.
 FIT_C = 8.0
@@ -76,17 +91,27 @@ class Intent:
     wording: tuple[str, ...]
 
     @property
-    def third_party(self) -> bool:
+    def about_elsewhere(self) -> bool:
         """Evidence-like words about someone else (a competitor, the industry, a ministry), not in the
         organisation's own voice and with no routine of its own: on the training set's cross-validation
         this catches a quarter of the confident false evidence and asks about no real answer."""
         names = {h.cue.name for h in self.hits}
-        return "third_party" in names and not names & {"own_voice", "frequency"}
+        if "third_party" in names and not names & {"own_voice", "frequency"}:
+            return True
+        # a law, a textbook, another company or the industry, and nothing in the organisation's own
+        # voice or set against its own figure (writers left out of the fit: 2 more false evidence
+        # caught, 4 more real answers asked about)
+        return bool(names & _ELSEWHERE) and not names & {"own_voice", "compared"}
 
     @property
     def unclear(self) -> bool:
         if self.intent == "evidence":
-            return self.confidence < EVIDENCE_AT or self.third_party
+            admits_gap = any(h.cue.name in _ADMITS_GAP for h in self.hits)
+            return (
+                self.confidence < EVIDENCE_AT
+                or self.about_elsewhere
+                or (admits_gap and self.confidence < MIXED_EVIDENCE_AT)
+            )
         return self.confidence < UNCLEAR_BELOW
 
     def why(self, lang: str = "zh") -> str:
@@ -94,7 +119,9 @@ class Intent:
         parts = [f"{h.cue.zh if lang == 'zh' else h.cue.en}「{h.words}」" for h in mine[:3]]
         if not parts and self.wording:
             words = "、".join(f"「{w}」" for w in self.wording[:3])
-            parts.append(f"措辞像训练数据中的这一类:{words}" if lang == "zh" else f"wording like this class: {words}")
+            parts.append(
+                f"措辞像训练数据中的这一类:{words}" if lang == "zh" else f"wording like this class: {words}"
+            )
         if not parts:
             parts.append("没有明显线索" if lang == "zh" else "no clear cue")
         sep = ";" if lang == "zh" else "; "
@@ -144,7 +171,11 @@ def read_labelled(path: Path) -> list[tuple[str, IntentName, str | None]]:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise IntentError(f"cannot read the labelled lines: {exc}") from exc
     for n, row in rows:
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("intent") not in INTENTS:
+        if (
+            not isinstance(row, dict)
+            or not isinstance(row.get("text"), str)
+            or row.get("intent") not in INTENTS
+        ):
             raise IntentError(f"{path}:{n}: needs a 'text' string and an 'intent' from {', '.join(INTENTS)}")
         clause = row.get("clause")
         out.append((row["text"], row["intent"], clause if isinstance(clause, str) else None))
@@ -180,7 +211,15 @@ def features(norm: str, hits: tuple[CueHit, ...]) -> list[str]:
     out.extend(f"w:{a}_{b}" for a, b in itertools.pairwise(words))
     out.extend(f"cue:{h.cue.name}" for h in hits)
     length = len(norm)
-    out.append("len:tiny" if length <= 4 else "len:short" if length <= 12 else "len:mid" if length <= 60 else "len:long")
+    out.append(
+        "len:tiny"
+        if length <= 4
+        else "len:short"
+        if length <= 12
+        else "len:mid"
+        if length <= 60
+        else "len:long"
+    )
     if norm.endswith(("?", "？")):
         out.append("shape:qmark")
     if re.search(r"\d", norm):
@@ -240,22 +279,28 @@ class IntentModel:
             wording = tuple(
                 names[i].removeprefix("w:").replace("_", " ").strip("^$")
                 for i in order[:6]
-                if push[i] > 0 and not names[i].startswith(("cue:", "len:", "shape:")) and len(names[i].strip("^$")) >= 2
+                if push[i] > 0
+                and not names[i].startswith(("cue:", "len:", "shape:"))
+                and len(names[i].strip("^$")) >= 2
             )
         label = self.labels[best]
         cue_names = {h.cue.name for h in hits}
         if (
             label == "evidence"
             and "industry_figure" in cue_names
-            and not cue_names & {"own_voice", "frequency", "compared"}
+            and not cue_names & {"own_voice", "compared"}
             and not _own_figure_first(norm, hits)
         ):
-            # the industry's or the country's figure, with no word of the organisation's own: it is
+            # the industry's or the country's figure, with no word of the organisation's own (每年 is
+            # often the figure's unit: 行业平均人均培训每年30小时): it is
             # material about the field, not evidence (行业平均不良率大概0.5%)
             off = self.labels.index("offtopic")
             return Intent("offtopic", float(probs[off]), hits, wording)
-        if label == "offtopic" and "industry_figure" in cue_names and "third_party" not in cue_names and (
-            "compared" in cue_names or _own_figure_first(norm, hits)
+        if (
+            label == "offtopic"
+            and "industry_figure" in cue_names
+            and "third_party" not in cue_names
+            and ("compared" in cue_names or _own_figure_first(norm, hits))
         ):
             # a figure set against the industry's, and nobody else's named: the organisation's own
             # result with its comparison (顾客满意度92分,高于行业平均85分)
@@ -360,4 +405,3 @@ def load_intent_model(use_cache: bool = True) -> IntentModel:
         except OSError:
             pass  # an unwritable cache only costs the next start a refit
     return model
-

@@ -78,7 +78,9 @@ def merge_sessions(store: Store, names: list[str], into: str) -> SessionRow:
                 )  # fmt: skip
             closed_by: dict[int, list[int]] = {}
             for n in store.notes(source.id):
-                note_id = store.add_note(sid, answer_ids.get(n.answer_id or -1), n.leaf_id, n.kind, n.text, n.owner)
+                note_id = store.add_note(
+                    sid, answer_ids.get(n.answer_id or -1), n.leaf_id, n.kind, n.text, n.owner
+                )
                 if n.closed_by is not None and n.closed_by in answer_ids:
                     closed_by.setdefault(answer_ids[n.closed_by], []).append(note_id)
             for answer_id, note_ids in closed_by.items():

@@ -252,7 +252,9 @@ def test_a_followup_never_asks_for_what_the_answer_just_gave_and_probes_learning
     assert reply.question.dimension == "integration"
 
 
-def test_followups_use_the_profiles_words_for_units_and_neutral_words_without_one(kb, dialogues, matcher, store):
+def test_followups_use_the_profiles_words_for_units_and_neutral_words_without_one(
+    kb, dialogues, matcher, store
+):
     neutral = Interview.open(store, "n", kb, dialogues, matcher, create=True, profile=False)
     neutral.goto("4.1.2.1")
     q = neutral.answer("使命愿景由董事会制定并发布。").question
@@ -303,3 +305,25 @@ def test_a_todo_names_whoever_it_waits_on_without_the_verb_around_them(text, own
     from assistant.conversation import owner_of
 
     assert owner_of(text) == owner
+
+
+def _decision(model, confidence: float, *cue_names: str):
+    from assistant.intent import CueHit, Intent
+
+    cues = {c.name: c for c in model.cues}
+    return Intent("evidence", confidence, tuple(CueHit(cues[n], n) for n in cue_names), ())
+
+
+def test_evidence_that_also_admits_a_gap_is_credited_only_when_the_model_is_sure(model):
+    from assistant.intent import MIXED_EVIDENCE_AT
+
+    assert _decision(model, MIXED_EVIDENCE_AT - 0.05, "not_yet", "frequency").unclear
+    assert not _decision(model, MIXED_EVIDENCE_AT + 0.05, "not_yet", "frequency").unclear
+    assert not _decision(model, MIXED_EVIDENCE_AT - 0.05, "frequency").unclear
+
+
+def test_evidence_about_the_field_or_another_company_is_asked_about_unless_said_in_our_own_voice(model):
+    for cue in ("cites_law", "textbook", "other_company", "third_party", "industry_figure"):
+        assert _decision(model, 0.95, cue, "figure").unclear, cue
+    assert not _decision(model, 0.95, "industry_figure", "own_voice").unclear
+    assert not _decision(model, 0.95, "industry_figure", "compared").unclear
