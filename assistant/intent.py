@@ -52,7 +52,7 @@ EVIDENCE_AT = 0.5
 #: for 4 more of 1,053 real answers asked about.
 MIXED_EVIDENCE_AT = 0.8
 #: Cues that say the line is about someone else's practice or the field at large.
-_ELSEWHERE = frozenset({"cites_law", "textbook", "other_company", "third_party", "industry_figure"})
+_ELSEWHERE = frozenset({"cites_law", "textbook", "other_company", "third_party", "industry_figure", "than_us"})
 _ADMITS_GAP = frozenset({"not_yet", "blank_area", "bare_no"})
 MODEL_FORMAT = 1
 #: Regularisation of the fit; measured on the dev set with bench/intent.py.
@@ -96,6 +96,8 @@ class Intent:
         organisation's own voice and with no routine of its own: on the training set's cross-validation
         this catches a quarter of the confident false evidence and asks about no real answer."""
         names = {h.cue.name for h in self.hits}
+        if "than_us" in names:  # 隔壁城市地铁准点率99.95%,比我们高: the figure is theirs
+            return True
         if "third_party" in names and not names & {"own_voice", "frequency"}:
             return True
         # a law, a textbook, another company or the industry, and nothing in the organisation's own

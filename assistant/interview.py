@@ -87,6 +87,7 @@ class Interview(ConversationTurns, Findings, ResultsData, AnswerHistory):
         self._leaves = [leaf for leaf in kb.leaves() if self._in_scope(leaf.id)]
         self._profile_leaves = kb.leaves(scored=False)
         self._intents = intents
+        self._kept_unclear: int | None = None  # the uncredited line the assistant just asked about
         self._units: tuple[str, str] | None = None
         self._dims: dict[str, list[Found]] | None = None
 

@@ -10,6 +10,7 @@ state and its question flow.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,6 +20,14 @@ from assistant.explain import answer_question
 from assistant.i18n import pick
 from assistant.intent import IntentModel, load_intent_model
 from assistant.replies import CoverageChange, Cursor, InterviewError, Question, Reply
+from assistant.textnorm import normalize
+
+# The answer to "这是在说贵单位目前的做法吗?": a yes credits the line just kept, a no leaves it uncredited.
+_YES = re.compile(
+    r"^(是|是的|是啊|是呀|对|对的|对啊|没错|嗯|嗯嗯|嗯是的|是我们的做法|是我们的"
+    r"|yes|yeah|yep|yup|correct|right|that's right|it is)[!！。.~ ]*$"
+)
+_NO = re.compile(r"^(不是|不是的|不对|否|no|nope|not really|it isn't|it is not)[!！。.~ ]*$")
 
 if TYPE_CHECKING:
     from assistant.interview import Interview
@@ -41,6 +50,7 @@ class ConversationTurns:
         lang: Lang
         cursor: Cursor
         _intents: IntentModel | None
+        _kept_unclear: int | None
         _units: tuple[str, str] | None
         _profile_leaves: list[Node]
 
@@ -56,6 +66,7 @@ class ConversationTurns:
         def _build_question(self, target: str, role: str, dimension: str | None) -> Question: ...
         def _clean_input(self, raw: str) -> tuple[str, list[str]]: ...
         def _empty(self) -> Reply: ...
+        def undo(self) -> Reply: ...
         def _in_scope(self, leaf_id: str) -> bool: ...
         def _leaf(self, ref: str) -> Node: ...
         def _save_cursor(self, conn: Any = None) -> None: ...
@@ -82,6 +93,11 @@ class ConversationTurns:
         text, notes = self._clean_input(raw)
         if not text:
             return self._empty()
+        kept, self._kept_unclear = self._kept_unclear, None
+        if kept is not None and not notes:
+            settled = self._settle_unclear(kept, text, author)
+            if settled is not None:
+                return settled
         decision = self.intents.classify(text)
         kind = decision.intent
         why = decision.why(self.lang)
@@ -114,19 +130,44 @@ class ConversationTurns:
         return pick(self.lang, "好的 :) 我们接着来。", "Sure :) Let's carry on.")
 
     def _unclear(self, text: str, author: str, question: Question | None, notes: list[str]) -> Reply:
-        """Keep the line uncredited and ask what it was; /assign can still make it evidence."""
+        """Keep the line uncredited and ask what it was: a yes credits it, /assign puts it on a clause."""
         with self.store.transaction() as conn:
             answer_id = self.store.add_answer(
                 self.session.id, question.target if question else None,
                 question.text(self.lang) if question else "", text, author,
             )  # fmt: skip
             self._step(conn, "answer", {"answer_id": answer_id, "cursor": self.cursor.to_json()})
+        self._kept_unclear = answer_id
         lines = [*notes, pick(self.lang,
-            "这是在说贵单位目前的做法吗?如果是,请具体说说由谁、怎么做、多久一次;如果还没有做,直接说“还没有”。"
-            "这段话已保存但没有记为证据,也可以用 /assign 条款号 把它记为证据。",
-            "Is this about what your organisation does today? If so, say who does what, how and how often; "
-            "if it is not done yet, just say so. The line is kept but not credited; /assign ID makes it evidence.")]  # fmt: skip
+            "这是在说贵单位目前的做法吗?是的话回“是”,我就把它记为证据;也可以具体说说由谁、怎么做、多久一次。"
+            "如果还没有做,直接说“还没有”。这段话已保存,暂未记为证据(/assign 条款号 可指定条款)。",
+            "Is this about what your organisation does today? Answer \"yes\" and I will record it as evidence, "
+            "or say who does what, how and how often. If it is not done yet, just say so. "
+            "The line is kept but not credited yet (/assign ID puts it on a clause).")]  # fmt: skip
         return Reply("info", "\n".join(lines), question)
+
+    def _settle_unclear(self, answer_id: int, text: str, author: str) -> Reply | None:
+        """A yes or a no to the question `_unclear` asked; None when the line is something else."""
+        norm = normalize(text).strip()
+        answers = self.store.answers(self.session.id)
+        last = answers[-1] if answers else None
+        if last is None or last.id != answer_id:
+            return None  # the kept line was undone, or something came after it
+        if _NO.match(norm):
+            return Reply("info", pick(self.lang, "好的,这段不记为证据(仍保存在记录里)。我们接着来。",
+                                      "Fine, that line is not evidence (it stays in the history). Let's carry on."),
+                         self.current_question())  # fmt: skip
+        if not _YES.match(norm):
+            return None
+        # taken back and said again as evidence at the question it answered: one answer, not two
+        self.undo()
+        reply = self.answer(last.text, author=last.author or author)
+        lead = (
+            pick(self.lang, "好的,已把刚才那段记为证据。", "Fine, the last line is now recorded as evidence.")
+            if reply.recorded
+            else pick(self.lang, "好的,按贵单位的做法记下了。", "Fine, kept as your organisation's practice.")
+        )
+        return replace(reply, message=f"{lead}\n{reply.message}", intent="evidence", why="confirmed")
 
     def _note_target(self, text: str, question: Question | None) -> str | None:
         """The clause an admitted gap or a to-do is about: the one named, else the one asked."""

@@ -327,3 +327,35 @@ def test_evidence_about_the_field_or_another_company_is_asked_about_unless_said_
         assert _decision(model, 0.95, cue, "figure").unclear, cue
     assert not _decision(model, 0.95, "industry_figure", "own_voice").unclear
     assert not _decision(model, 0.95, "industry_figure", "compared").unclear
+
+
+MIXED = "没有专门的投诉部门,客服中心兼着受理,24小时回复"  # practice and a gap in one breath
+
+
+def test_a_yes_to_the_unclear_question_records_the_kept_line_as_evidence_once(interview, model):
+    assert model.classify(MIXED).intent == "evidence" and model.classify(MIXED).unclear
+    interview.goto("4.3.3.2.3")
+    asked = interview.say(MIXED)
+    assert "做法吗" in asked.message and credited(interview) == 0
+    reply = interview.say("是的")
+    assert reply.intent == "evidence" and "4.3.3.2.3" in [leaf for leaf, _ in reply.recorded]
+    assert [a.text for a in interview.answers()] == [MIXED]  # taken back and said again: one answer
+    interview.undo()
+    assert interview.answers() == [] and credited(interview) == 0
+
+
+def test_a_no_to_the_unclear_question_keeps_the_line_uncredited(interview):
+    interview.goto("4.3.3.2.3")
+    interview.say(MIXED)
+    reply = interview.say("不是")
+    assert "不记为证据" in reply.message and credited(interview) == 0
+    assert [a.text for a in interview.answers()] == [MIXED]
+
+
+def test_after_the_unclear_question_anything_but_yes_or_no_is_read_as_usual(interview):
+    interview.goto("4.3.3.2.3")
+    interview.say(MIXED)
+    reply = interview.say("投诉处理这条到底要写些什么?")
+    assert reply.intent == "question" and credited(interview) == 0
+    interview.say("是的")  # the offer lapsed with the question
+    assert credited(interview) == 0
