@@ -52,7 +52,9 @@ EVIDENCE_AT = 0.5
 #: for 4 more of 1,053 real answers asked about.
 MIXED_EVIDENCE_AT = 0.8
 #: Cues that say the line is about someone else's practice or the field at large.
-_ELSEWHERE = frozenset({"cites_law", "textbook", "other_company", "third_party", "industry_figure", "than_us"})
+_ELSEWHERE = frozenset(
+    {"cites_law", "textbook", "other_company", "third_party", "industry_figure", "than_us", "generalisation"}
+)
 _ADMITS_GAP = frozenset({"not_yet", "blank_area", "bare_no"})
 MODEL_FORMAT = 1
 #: Regularisation of the fit; measured on the dev set with bench/intent.py.
