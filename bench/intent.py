@@ -10,7 +10,7 @@ Sets:
   set in its time (writers 5–8 were held-out sets, measured at 0.944, 0.944, 0.951, 0.951); all now
   ship as training data too, so each is scored by a model fitted WITHOUT it
   (leave-one-writer-out): how the model does on a writer it has never read;
-- held-out: bench/data/intent_holdout_w*.jsonl, independent writers 9, 17 and 18, written
+- held-out: bench/data/intent_holdout_w*.jsonl, independent writers 9, 19 and 20, written
   after the fit was settled; only reported, by the shipped model, and never read for tuning.
   Writer 10's set was a held-out set too (every intent ≥ 0.90, but 3 of its 310 lines that are
   not evidence marked a clause); it was retired to the training data.
