@@ -102,7 +102,10 @@ class ConversationTurns:
         kind = decision.intent
         why = decision.why(self.lang)
         question = self.current_question()
-        if question is not None and question.role == "plan" and kind in ("evidence", "absent", "defer"):
+        plan_like = kind in ("evidence", "absent", "defer") or (decision.unclear and kind in ("offtopic", "chitchat"))
+        if question is not None and question.role == "plan" and plan_like:
+            # after "有改进计划吗?" a statement is the plan, however the model reads it
+            # (计划明年由市场部牵头建立细分方法 reads as nothing in particular)
             reply = self._record_plan(text, author, question.target, notes, bare_no=kind == "absent" and len(text) <= 12)
         elif decision.unclear and kind != "question" and not self.in_profile():
             # a doubtful line may be practice told vaguely: keeping it uncredited and asking loses

@@ -102,6 +102,17 @@ def test_an_admitted_gap_is_a_note_not_evidence_and_asks_for_a_plan(interview):
     assert [n.kind for n in interview.store.notes(interview.session.id)] == ["absent", "plan"]
 
 
+def test_after_the_plan_question_a_statement_is_the_plan_even_when_the_model_doubts_it(interview, model):
+    plan = "计划明年由市场部牵头建立细分方法"
+    assert model.classify(plan).unclear  # reads as nothing in particular on its own
+    interview.goto("4.3.2.2.1")
+    interview.say("市场细分这块目前是空白")
+    interview.say(plan)
+    notes = interview.store.notes(interview.session.id)
+    assert [(n.kind, n.text) for n in notes] == [("absent", "市场细分这块目前是空白"), ("plan", plan)]
+    assert interview.answers()[-1].text == plan and credited(interview) == 0
+
+
 def test_a_bare_no_to_the_plan_question_moves_on_without_a_plan(interview):
     interview.goto("4.3.2.2.1")
     interview.say("市场细分这块目前是空白")
