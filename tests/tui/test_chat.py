@@ -69,6 +69,19 @@ def test_chat_over_a_pipe_acts_on_each_intent_and_credits_only_evidence(tmp_path
     assert report["profile"] == {"B.1": ["我们是一家三甲医院,两个院区,职工3400人。"]}
 
 
+def test_chat_over_a_pipe_asks_about_a_doubtful_line_and_a_yes_records_it(tmp_path):
+    db = tmp_path / "yes.db"
+    mixed = "没有专门的投诉部门,客服中心兼着受理,24小时回复"  # practice and a gap in one breath
+    script = ["/profile skip", "/goto 4.3.3.2.3", mixed, "是的", "/quit"]
+    chat = run_cli("chat", "--new", "y", "--db", str(db), input="\n".join(script) + "\n")
+    assert chat.returncode == 0, chat.stderr
+    after = chat.stdout.partition("做法吗")[2]
+    assert after and "已把刚才那段记为证据" in after
+    report = json.loads(run_cli("report", "y", "--db", str(db), "--format", "json").stdout)
+    leaf = next(x for x in report["leaves"] if x["id"] == "4.3.3.2.3")
+    assert [e["text"] for e in leaf["evidence"]] == [mixed] and leaf["status"] == "partial"
+
+
 def test_chat_in_english_and_unknown_command_suggestions(tmp_path):
     db = tmp_path / "en.db"
     result = run_cli(
