@@ -48,11 +48,12 @@ T = TypeVar("T")
 
 #: How long a call may run before the screen says the engine is busy (quick reads never flicker it).
 BUSY_AFTER = 0.15
-#: The actions that act on the main screen: off while a dialog is open over it, so that a key
-#: pressed in a dialog does not open a second one or change the screen behind it.
+#: The actions that act on the main screen: off while any other screen is open over it (a dialog,
+#: the answer history), so that a key pressed there does not open a second one, or change the
+#: session or the screen behind it (Ctrl+S over the history would leave it showing the old session).
 MAIN_SCREEN_ACTIONS = frozenset({
     "next", "undo", "score_current", "feedback_current", "enter_data", "export", "move", "switch_lang",
-    "show_tab", "focus_answer", "help", "history",
+    "show_tab", "focus_answer", "help", "history", "sessions", "present",
 })  # fmt: skip
 #: The window title in each language (Ctrl+L and /lang switch it with the rest).
 TITLES = ("卓越绩效自评助手", "zhuoyue · Performance Excellence self-assessment")
@@ -193,7 +194,11 @@ class ZhuoyueApp(App[None]):
             return
         # a UserError is the engine's one line for the user; anything else (a full disk, a lost
         # database) is said as plainly, and the app keeps what was saved before it
-        self.query_one(ChatLog).add_note(f"! {error}", "error")
+        logs = self.query(ChatLog)
+        if logs:
+            logs.first().add_note(f"! {error}", "error")
+        else:  # coverage mode has no chat
+            self.notify(str(error), severity="error")
 
     async def wait_for_engine(self) -> None:
         """Until every engine call made so far, and any its callbacks made, has been shown."""
@@ -368,12 +373,6 @@ class ZhuoyueApp(App[None]):
 
     # --- rendering ----------------------------------------------------------------------------------
 
-    def refresh_views(self) -> None:
-        """Read the tree's, the gap list's and the scores' figures on the engine's thread, then draw them."""
-        iv = self.interview
-        if iv is not None:
-            self.engine_call(read_views, iv, then=self._show_views)
-
     def _show_views(self, views: Views) -> None:
         lang = self.lang
         self.query_one(ClauseTree).show(views.coverage, views.items)
@@ -509,21 +508,47 @@ class ZhuoyueApp(App[None]):
 
         self.engine_call(iv.item_findings, item_id, then=ask)
 
-    def on_feedback_dialog_command(self, event: FeedbackDialog.Command) -> None:
-        iv, dialog = self.interview, event.dialog
+    def _dialog_command(
+        self,
+        view: Screen[Any],
+        line: str,
+        refetch: Callable[[Interview], T],
+        shown: Callable[[T, Outcome], None],
+        failed: Callable[[str], None],
+    ) -> None:
+        """Run a slash command a dialog or screen sent, show the reply, and give it its data afresh.
+
+        A bad number or a busy database is said on the screen that asked, which stays open. A
+        screen closed while the command ran is left alone: its widgets are gone, and dismissing
+        it again would close whatever screen is on top now.
+        """
+        iv = self.interview
         if iv is None:
             return
 
-        def step(line: str, item_id: str) -> tuple[Outcome, Any]:
-            return outcome(iv, commands.run(iv, line)), iv.item_findings(item_id)
+        def step(text: str) -> tuple[Outcome, T]:
+            return outcome(iv, commands.run(iv, text)), refetch(iv)
 
-        def shown(result: tuple[Outcome, Any]) -> None:
-            done, found = result
+        def then(result: tuple[Outcome, T]) -> None:
+            done, data = result
             self.show_reply(done)
-            dialog.show(found.strengths, found.opportunities)
+            if view in self.screen_stack:
+                shown(data, done)
 
-        # a bad number, a busy database: said in the dialog, which stays open
-        self.engine_call(step, event.line, dialog.item_id, then=shown, failed=lambda exc: dialog.show_error(str(exc)))
+        def fail(exc: Exception) -> None:
+            if view in self.screen_stack:
+                failed(str(exc))
+            else:
+                self._say_error(exc)
+
+        self.engine_call(step, line, then=then, failed=fail)
+
+    def on_feedback_dialog_command(self, event: FeedbackDialog.Command) -> None:
+        dialog = event.dialog
+        self._dialog_command(
+            dialog, event.line, lambda iv: iv.item_findings(dialog.item_id),
+            lambda found, _: dialog.show(found.strengths, found.opportunities), dialog.show_error,
+        )  # fmt: skip
 
     def action_feedback_current(self) -> None:
         """The strengths and opportunities of the item being asked (or highlighted in the tree)."""
@@ -692,23 +717,15 @@ class ZhuoyueApp(App[None]):
             self.engine_call(iv.history, then=lambda entries: self.push_screen(HistoryScreen(self.lang, entries)))
 
     def on_history_command(self, event: HistoryCommand) -> None:
-        iv, view = self.interview, event.view
-        if iv is None:
-            return
+        view = event.view
 
-        def step(line: str) -> tuple[Outcome, list[HistoryEntry]]:
-            return outcome(iv, commands.run(iv, line)), iv.history()
-
-        def shown(result: tuple[Outcome, list[HistoryEntry]]) -> None:
-            done, entries = result
-            self.show_reply(done)
+        def shown(entries: list[HistoryEntry], done: Outcome) -> None:
             for screen in self.screen_stack:
                 if isinstance(screen, HistoryScreen):
                     screen.show(entries, self.lang)
             view.done(done.reply.message)
 
-        # a bad number, nothing to undo, a busy database: said on the screen that asked, which stays open
-        self.engine_call(step, event.line, then=shown, failed=lambda exc: view.failed(str(exc)))
+        self._dialog_command(view, event.line, lambda iv: iv.history(), shown, view.failed)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.query_one("#body").set_class(event.pane.id in WIDE_TABS, "wide-side")

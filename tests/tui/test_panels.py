@@ -3,6 +3,8 @@ the score dialog from it, the answer history with its undo, and Ctrl+L relabelli
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.widgets import Button, DataTable, OptionList, Static, TabbedContent, TextArea
 
@@ -200,6 +202,43 @@ async def test_the_history_edits_deletes_and_undoes_an_answer_and_a_link(service
         assert "没有可以撤销的操作" in str(history.query_one("#history-status", Static).render())
         await press(pilot, "escape")
         assert app.screen is app.screen_stack[0]
+
+
+async def test_ctrl_s_over_the_history_does_nothing_so_its_keys_never_reach_another_session(services, session):
+    session.goto("4.3.3.2.3")
+    session.say(COMPLAINTS)
+    session.close()
+    app = build_app(services, session=NAME)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f10")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        await press(pilot, "ctrl+s")  # the picker would swap the session behind the history
+        assert app.screen is history and app.interview.session.name == NAME
+
+
+async def test_a_dialog_closed_before_its_command_returns_closes_nothing_else(services, session):
+    session.goto("4.3.3.2.3")
+    session.say(COMPLAINTS)
+    session.close()
+    app = build_app(services, session=NAME)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f10")
+        history = app.screen
+        await press(pilot, "enter")
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        dialog.query_one("#answer-text", TextArea).text = COMPLAINTS.replace("12家", "十二家")
+        app.engine_call(time.sleep, 0.5)  # the engine is busy: the edit waits behind this
+        await pilot.click("#save")
+        await pilot.press("escape")  # before the engine has answered
+        assert app.screen is history
+        await settle(pilot)
+        assert app.screen is history  # the history stays open, and nothing raised
+        assert app.interview.answers()[0].text == COMPLAINTS.replace("12家", "十二家")
+        assert "1" in option_texts(history.query_one(OptionList))
 
 
 async def test_ctrl_l_turns_the_title_tabs_detail_pane_and_gap_list_english(services, session):
