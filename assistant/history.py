@@ -26,6 +26,7 @@ from assistant.coverage import SYMBOL
 from assistant.enginehost import EngineHost
 from assistant.i18n import ordinal, pick
 from assistant.replies import CoverageChange, InterviewError, Reply
+from assistant.turns import BARE_NO_CHARS
 
 if TYPE_CHECKING:
     from assistant.coverage import LeafCoverage
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 
 #: Sources of evidence the matcher chose; re-recording an edited answer chooses them afresh.
 MATCHED_SOURCES = ("asked", "matched", "import")
-#: How a plan answer that is only "no" is told from a plan (as the interview does when it is said).
-BARE_NO_CHARS = 12
 
 NOTE_NAMES = {
     "absent": ("已确认的不足", "admitted gap"),

@@ -94,9 +94,12 @@ class Intent:
 
     @property
     def about_elsewhere(self) -> bool:
-        """Evidence-like words about someone else (a competitor, the industry, a ministry), not in the
-        organisation's own voice and with no routine of its own: on the training set's cross-validation
-        this catches a quarter of the confident false evidence and asks about no real answer."""
+        """Evidence-like words that may be about someone else (a law, a competitor, the industry, a
+        ministry) with nothing in the organisation's own voice: the engine asks instead of crediting.
+
+        That includes a bare figure set against the industry's (满意度92分,高于行业平均85分): the
+        model calls it evidence, but whose figure it is goes unsaid, so the assessor is asked
+        and a yes records it; with 我们 or 本公司 it is credited at once."""
         names = {h.cue.name for h in self.hits}
         if "than_us" in names:  # 隔壁城市地铁准点率99.95%,比我们高: the figure is theirs
             return True
@@ -306,8 +309,9 @@ class IntentModel:
             and "third_party" not in cue_names
             and ("compared" in cue_names or _own_figure_first(norm, hits))
         ):
-            # a figure set against the industry's, and nobody else's named: the organisation's own
-            # result with its comparison (顾客满意度92分,高于行业平均85分)
+            # a figure set against the industry's, and nobody else's named: most likely the
+            # organisation's own result with its comparison (顾客满意度92分,高于行业平均85分); it is
+            # evidence, though the engine asks whose figure it is before crediting (about_elsewhere)
             ev = self.labels.index("evidence")
             return Intent("evidence", float(probs[ev]), hits, wording)
         return Intent(label, float(probs[best]), hits, wording)

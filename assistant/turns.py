@@ -27,6 +27,8 @@ _YES = re.compile(
     r"^(是|是的|是啊|是呀|对|对的|对啊|没错|嗯|嗯嗯|嗯是的|是我们的做法|是我们的"
     r"|yes|yeah|yep|yup|correct|right|that's right|it is)[!！。.~ ]*$"
 )
+#: How a plan answer that is only "no" is told from a plan (editing an answer uses it too).
+BARE_NO_CHARS = 12
 _NO = re.compile(r"^(不是|不是的|不对|否|no|nope|not really|it isn't|it is not)[!！。.~ ]*$")
 
 if TYPE_CHECKING:
@@ -106,7 +108,7 @@ class ConversationTurns:
         if question is not None and question.role == "plan" and plan_like:
             # after "有改进计划吗?" a statement is the plan, however the model reads it
             # (计划明年由市场部牵头建立细分方法 reads as nothing in particular)
-            reply = self._record_plan(text, author, question.target, notes, bare_no=kind == "absent" and len(text) <= 12)
+            reply = self._record_plan(text, author, question.target, notes, bare_no=kind == "absent" and len(text) <= BARE_NO_CHARS)
         elif decision.unclear and kind != "question" and not self.in_profile():
             # a doubtful line may be practice told vaguely: keeping it uncredited and asking loses
             # nothing, while a short polite reply would drop it unseen (a question is just answered)
@@ -152,10 +154,12 @@ class ConversationTurns:
     def _settle_unclear(self, answer_id: int, text: str, author: str) -> Reply | None:
         """A yes or a no to the question `_unclear` asked; None when the line is something else."""
         norm = normalize(text).strip()
-        answers = self.store.answers(self.session.id)
-        last = answers[-1] if answers else None
-        if last is None or last.id != answer_id:
-            return None  # the kept line was undone, or something came after it
+        step = self.store.last_step(self.session.id)
+        if step is None or step[1] != "answer" or step[2].get("answer_id") != answer_id:
+            return None  # the kept line was undone, or a step came after it (a score, an /assign …)
+        last = next((a for a in reversed(self.store.answers(self.session.id)) if a.id == answer_id), None)
+        if last is None:
+            return None
         if _NO.match(norm):
             return Reply("info", pick(self.lang, "好的,这段不记为证据(仍保存在记录里)。我们接着来。",
                                       "Fine, that line is not evidence (it stays in the history). Let's carry on."),

@@ -301,6 +301,11 @@ def test_an_industry_figure_is_not_evidence_unless_the_organisation_compares_its
     assert model.classify(text).intent == intent
 
 
+def test_a_figure_against_the_industrys_is_credited_in_our_voice_and_asked_about_without_it(model):
+    assert not model.classify("我们的不良率0.3%,低于行业平均的0.5%").unclear
+    assert model.classify("顾客满意度92分,高于行业平均85分").unclear  # whose 92? the assessor is asked
+
+
 @pytest.mark.parametrize(
     ("text", "owner"),
     [
@@ -361,6 +366,15 @@ def test_a_no_to_the_unclear_question_keeps_the_line_uncredited(interview):
     reply = interview.say("不是")
     assert "不记为证据" in reply.message and credited(interview) == 0
     assert [a.text for a in interview.answers()] == [MIXED]
+
+
+def test_a_yes_after_another_step_takes_back_nothing(interview):
+    interview.goto("4.3.3.2.3")
+    interview.say(MIXED)
+    interview.set_score("4.3.3", 40)  # a step after the kept line: the offer has lapsed
+    interview.say("是的")
+    assert interview.store.scores(interview.session.id) == {"4.3.3": 40}
+    assert [a.text for a in interview.answers()].count(MIXED) == 1 and credited(interview) == 0
 
 
 def test_after_the_unclear_question_anything_but_yes_or_no_is_read_as_usual(interview):
