@@ -30,19 +30,25 @@ def _esc(text: str) -> str:
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round axis values (1, 2, 2.5 or 5 × 10ⁿ apart) that span `low`…`high`."""
+    """Round axis values (1, 2, 2.5 or 5 × 10ⁿ apart) that span `low`…`high`.
+
+    The number of ticks is worked out before any is made: adding a step too small to change
+    a float (a flat series at 1e-10) would otherwise never reach `high`.
+    """
     if high < low:
         low, high = high, low
-    if high == low:
+    if not math.isfinite(high - low):
+        return [low, high]  # no round step spans it; /data refuses such values (measures.MAX_ABS)
+    if high - low <= abs(high) * 1e-9:  # one value, or values the axis cannot tell apart
         pad = abs(high) * 0.1 or 1.0
         low, high = low - pad, high + pad
     raw = (high - low) / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(s * magnitude for s in (1, 2, 2.5, 5, 10) if s * magnitude >= raw)
-    ticks = [round(math.floor(low / step) * step, 10)]
-    while ticks[-1] < high - step * 1e-9:
-        ticks.append(round(ticks[-1] + step, 10))
-    return ticks
+    digits = max(0, 2 - math.floor(math.log10(step)))  # enough decimals for 2.5 × 10ⁿ
+    first = math.floor(low / step) * step
+    n = max(1, math.ceil((high - first) / step - 1e-9))
+    return [float(round(first + i * step, digits)) for i in range(n + 1)]
 
 
 def line_chart_svg(measure: MeasureTable, *, chart_id: str, lang: str) -> str:

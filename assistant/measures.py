@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 MAX_NAME = 60
 MAX_UNIT = 12
 MAX_LABEL = 30
+#: The largest magnitude a value may have: beyond it no figure is a real measure, and the
+#: span of two such values overflows a chart's axis.
+MAX_ABS = 1e15
 #: A table holds at most this many values (periods and comparisons together).
 MAX_VALUES = 40
 #: At most this many tables are proposed from one answer.
@@ -354,6 +357,9 @@ def build_measure(name: str, unit: str, pairs: Sequence[_Token], lang: str) -> M
                                         f"{token.raw!r}: unit {given!r} differs from the measure's unit {unit or value_unit!r}"))  # fmt: skip
             value_unit = value_unit or given
         value = float(m["number"].replace(",", ""))
+        if not abs(value) <= MAX_ABS:
+            shown = token.raw if len(token.raw) <= 24 else token.raw[:24] + "…"
+            raise MeasureError(pick(lang, f"“{shown}”:数值太大", f"{shown!r}: the number is too large"))
         key = period_key(label)
         identity: object = key if key is not None else label.casefold()
         if identity in seen:

@@ -380,6 +380,12 @@ def test_nice_ticks_span_the_values_in_round_steps():
     assert nice_ticks(5, 5)[0] < 5 < nice_ticks(5, 5)[-1]
 
 
+@pytest.mark.parametrize(("low", "high"), [(1e-10, 1e-10), (0.5, 0.50000000001), (-1e15, 1e15)])
+def test_nice_ticks_end_for_values_too_close_or_far_apart_for_a_float_step(low, high):
+    ticks = nice_ticks(low, high)
+    assert 2 <= len(ticks) <= 12 and ticks[0] <= low and ticks[-1] >= high
+
+
 # --- the gap list as a plan ------------------------------------------------------------------------
 
 

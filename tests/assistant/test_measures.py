@@ -81,6 +81,8 @@ def test_the_unit_may_be_left_to_the_values():
         ("满意度 分 2021=88%", "2021=88%"),
         ("满意度 % 2021=88.2.3", "2021=88.2.3"),
         ("a b c 2021=1", "a b c"),
+        ("满意度 % 2021=" + "9" * 400, "2021="),  # float() gives inf
+        ("满意度 % 2021=2e15", "2021=2e15"),
     ],
 )
 def test_a_bad_token_is_refused_with_one_line_that_names_it(args, token):
