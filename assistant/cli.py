@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,6 +202,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if _opt(args, "db") is not None:
         # the full check, on demand; opening a database runs only SQLite's quick check
+        if not Path(_opt(args, "db")).exists():  # opening would create an empty one and call it healthy
+            err(f"error: there is no database at {args.db}")
+            return EXIT_FAIL
         store = _store(args)
         damage = store.integrity_problems()
         for line in damage:
@@ -635,6 +639,7 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _clean_text_args(args)
     handler = COMMANDS.get(args.command or "", cmd_default)
     if args.command and args.open_session is not None:
         err(
@@ -660,3 +665,23 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except (sqlite3.Error, OSError, UnicodeError) as exc:
+        # the last net under the store's and the readers' own messages: a file or database the
+        # system refused in a way nobody foresaw is one line too, never a traceback
+        err(f"error: {exc}")
+        return EXIT_FAIL
+
+
+def _clean_text_args(args: argparse.Namespace) -> None:
+    """Names and texts given on the command line, as the store would keep them.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates, which SQLite refuses with an
+    encoding error; they become U+FFFD here. Paths stay as given: a file may have such a name.
+    """
+    from assistant.textnorm import clean
+
+    for key, value in vars(args).items():
+        if isinstance(value, str):
+            setattr(args, key, clean(value))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            setattr(args, key, [clean(v) for v in value])

@@ -77,7 +77,11 @@ def read_draft(path: Path) -> list[Paragraph]:
 
 
 def _read_text(path: Path) -> list[Paragraph]:
-    text = decode_draft(path.name, path.read_bytes())
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # a file the user may not read, as the .docx reader says too
+        raise DraftError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+    text = decode_draft(path.name, raw)
     out = []
     for block in re.split(r"\n\s*\n|\r\n\s*\r\n", text):
         for line in block.splitlines() if _looks_like_lines(block) else [block.replace("\n", "")]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import time
@@ -296,19 +297,21 @@ class Store:
         #: called each time a write waits another busy_timeout for another process's lock;
         #: None makes a long wait one clean error instead
         self.on_busy: Callable[[], None] | None = None
-        if path.is_dir():
-            raise StorageError(f"{path} is a folder, not a database file; give a file name with --db")
         try:
+            if path.is_dir():
+                raise StorageError(f"{path} is a folder, not a database file; give a file name with --db")
             path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(f"cannot create the folder for {path}: {exc.strerror}") from exc
-        if path.exists() and path.stat().st_size and not _looks_like_sqlite(path):
-            raise StorageError(
-                f"{path} is not a zhuoyue database (not an SQLite file); it was left untouched"
-            )
+            if path.exists() and path.stat().st_size and not _looks_like_sqlite(path):
+                raise StorageError(
+                    f"{path} is not a zhuoyue database (not an SQLite file); it was left untouched"
+                )
+        except OSError as exc:  # a folder the user may not enter, a file they may not read
+            raise StorageError(f"cannot open {path}: {exc.strerror or exc}") from exc
         try:
             self.conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
+            # text another program wrote that is not UTF-8 reads with U+FFFD, not as an error on every read
+            self.conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -319,6 +322,8 @@ class Store:
                 raise StorageError(f"{path} is damaged ({check}); it was left untouched")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and _TRANSIENT.search(str(exc)):
+                raise StorageError(_describe(exc, path)) from exc  # locked, read-only, full: not damage
             raise StorageError(f"{path} cannot be used as a zhuoyue database: {exc}") from exc
         self._held: set[int] = set()
         self.damaged: list[str] = []
@@ -596,7 +601,7 @@ class Store:
     ) -> int:
         cur = self.conn.execute(
             "INSERT INTO answers (session_id, asked, question, text, author, created) VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, asked, question, clean(text), clean(author), created or time.time()),
+            (session_id, asked and clean(asked), clean(question), clean(text), clean(author), created or time.time()),
         )
         return int(cur.lastrowid or 0)
 
@@ -1091,6 +1096,10 @@ def _session_row(row: sqlite3.Row) -> SessionRow:
         row["id"], row["name"], str(row["company"] or ""), str(row["framework"]), str(row["lang"] or "zh"),
         str(row["order_mode"] or "standard"), row["scope"], cursor, float(row["created"] or 0), float(row["updated"] or 0),
     )  # fmt: skip
+
+
+#: What SQLite says when a database is fine but cannot be used now.
+_TRANSIENT = re.compile(r"locked|busy|readonly|read-only|full")
 
 
 def _describe(exc: sqlite3.Error, path: Path) -> str:

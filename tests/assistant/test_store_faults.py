@@ -241,3 +241,39 @@ def test_two_imports_racing_for_one_name_give_one_session_and_one_clean_error(tm
     store = Store(db)
     assert sorted(s.name for s in store.sessions()) == ["copy0", "copy1", "copy2", "src"]
     store.close()
+
+
+def test_a_database_locked_while_it_is_first_set_up_says_busy_not_damaged(tmp_path):
+    path = tmp_path / "new.db"
+    sqlite3.connect(path).execute("PRAGMA journal_mode = WAL").fetchone()  # an empty database, not yet set up
+    holder = hold_write_lock(path, 1.0)
+    with pytest.raises(StorageError, match="busy") as caught:
+        Store(path, busy_timeout=0.1)
+    holder.join()
+    assert "cannot be used" not in str(caught.value)
+
+
+def test_text_another_program_wrote_that_is_not_utf8_reads_as_replacement_characters(tmp_path):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    store.create_session("a", framework="GB/T 19580-2012")
+    store.close()
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("UPDATE sessions SET company = CAST(x'e68aff' AS TEXT)")
+    raw.close()
+    listed = run_cli("sessions", "--db", str(path))
+    assert listed.returncode == 0, listed.stderr
+    assert "Traceback" not in listed.stderr
+
+
+def test_check_db_on_a_path_with_no_database_fails_and_creates_nothing(tmp_path):
+    missing = tmp_path / "typo" / "x.db"
+    checked = run_cli("check", "--db", str(missing))
+    assert checked.returncode == 1 and "no database" in checked.stderr
+    assert not missing.parent.exists()
+
+
+def test_a_name_that_is_not_utf8_on_the_command_line_is_one_line(tmp_path):
+    shown = run_cli("sessions", "show", "\udcff", "--db", str(tmp_path / "s.db"))  # the byte 0xff
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    assert shown.stderr.count("\n") == 1
