@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assistant.coverage import leaf_status
 from assistant.dimensions import dimensions
-from assistant.i18n import pick
+from assistant.i18n import ordinal, pick
 from assistant.interview import ATTACH_MIN_SCORE, ATTACH_RELATIVE
 from assistant.matching import ClauseMatcher
 from knowledge.base import KnowledgeBase
@@ -115,8 +115,9 @@ def build_exercise(
 def judge(exercise: Exercise, kb: KnowledgeBase, raw: str, lang: str) -> Verdict:
     """The class's pick: a choice's number (1–4) or any scored clause's id (4.3.3.2.3, 4.3.3.2c)."""
     text = raw.strip()
-    if text.isdigit() and 1 <= int(text) <= len(exercise.choices):
-        chosen = exercise.choices[int(text) - 1]
+    number = ordinal(text)  # "①" is a digit to str.isdigit but not to int()
+    if 1 <= number <= len(exercise.choices):
+        chosen = exercise.choices[number - 1]
         return Verdict(chosen, chosen.leaf_id == exercise.answer)
     node = kb.resolve(text) if text else None
     if node is None or not node.is_leaf or node.kind == "profile":

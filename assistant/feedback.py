@@ -62,7 +62,7 @@ DIMENSION_NAME: dict[str, tuple[str, str]] = {
 NEARLY_ALL_SLACK = 10
 #: Longest quote of the evidence inside a drafted strength, and what is trimmed off its ends.
 QUOTE_CHARS = 40
-_QUOTE_TRIM = " ,,;;。."
+_QUOTE_TRIM = " ,\uff0c;\uff1b。."  # half- and full-width
 
 KINDS = ("strength", "opportunity")
 SOURCE_LABEL = {

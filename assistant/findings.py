@@ -44,7 +44,7 @@ MAX_OWNER_CHARS = 100
 #: Words that clear an owner or a due date.
 CLEAR = ("-", "无", "none")
 #: A clause id at the start of an assessor's own entry names the leaf it is about.
-_LEADING_ID = re.compile(r"^\s*(4(?:\.\d+)+[a-z]?)(?=[\s::,,、]|$)")
+_LEADING_ID = re.compile(r"^\s*(4(?:\.\d+)+[a-z]?)(?=[\s:\uff1a,\uff0c、]|$)")  # ：and ，too
 
 
 @dataclass(frozen=True)

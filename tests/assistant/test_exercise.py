@@ -46,6 +46,6 @@ def test_a_pick_by_number_or_by_id_is_judged_and_anything_else_is_one_clear_erro
     assert not verdict.right and verdict.chosen == ex.choices[wrong - 1]
     assert judge(ex, kb, "4.3.3.2.3", "zh").right
     assert not judge(ex, kb, "4.1.2.1", "zh").right  # any leaf may be typed, not only the four shown
-    for bad in ("5", "投诉", "4.3", ""):
+    for bad in ("5", "投诉", "4.3", "", "①", "²"):
         with pytest.raises(ExerciseError, match="1–4"):
             judge(ex, kb, bad, "zh")

@@ -247,3 +247,9 @@ def test_help_lists_the_new_commands_in_both_languages():
         for name in ("/strength ITEM", "/ofi ITEM", "/owner ID NAME", "/due ID DATE"):
             assert name in text
         assert word in text
+
+
+@pytest.mark.parametrize("separator", [" ", ":", "：", ",", "，", "、"])
+def test_an_entry_that_starts_with_a_clause_id_names_that_leaf_whatever_follows_it(assessed, separator):
+    assessed.add_feedback("strength", "4.3.3", f"4.3.3.2.1{separator}大客户经理制度覆盖全部重点客户")
+    assert assessed.strengths("4.3.3")[-1].leaf == "4.3.3.2.1"
