@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from assistant.i18n import pick
-from assistant.measures import finite, number, period_key, with_unit
+from assistant.measures import TREND_PERIODS, finite, number, period_key, with_unit
 from assistant.reportdata import ItemSection, LeafSection, MeasureTable
 
 
@@ -42,9 +42,10 @@ def measure_row(
 
 
 def trend_sentence(measure: MeasureTable, lang: str) -> str | None:
-    """ "顾客满意度:2021 86.2分 → 2023 91.3分,上升" for two periods or more, else None."""
+    """ "顾客满意度:2021 86.2分 → 2023 91.3分,上升" from TREND_PERIODS periods on (the number the
+    coverage rule counts as a trend), else None."""
     m = finite(measure)
-    if len(m.periods) < 2:
+    if len(m.periods) < TREND_PERIODS:
         return None
     steps = " → ".join(f"{p} {with_unit(v, m.unit, lang)}" for p, v in m.periods)
     first, last = m.periods[0][1], m.periods[-1][1]

@@ -16,7 +16,7 @@ Three pure functions work on them:
 - `offer_from_text` finds figures in a free-text answer and proposes them as
   tables, each rendered as a ready `/data` line for the user to check and send.
 
-The report formats lay the same tables out with the small helpers at the end
+The report formats lay the same tables out with assistant.measure_layout
 (columns, rows, a sentence for the trend and for the comparisons).
 """
 
@@ -27,14 +27,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from assistant.i18n import pick
 from assistant.textnorm import clean
 from knowledge.errors import UserError
-
-if TYPE_CHECKING:
-    from assistant.reportdata import ItemSection, LeafSection, MeasureTable
 
 #: Longest measure name, unit and label kept; longer ones are refused as typing slips.
 MAX_NAME = 60
@@ -428,70 +425,7 @@ def measure_text(m: MeasureLike, lang: str = "zh") -> str:
     return f"{m.measure}{unit}: {periods}" + (pick(lang, f" | 对比:{others}", f" | compared: {others}") if others else "")
 
 
-# --- tables in reports ---------------------------------------------------------------------------
-
-
-def all_measures(items: Iterable[ItemSection]) -> list[tuple[LeafSection, MeasureTable]]:
-    """Every measure of a report's items with the leaf it belongs to, in clause order."""
-    return [(leaf, m) for item in items for leaf in item.leaves for m in leaf.data]
-
-
-def period_columns(measures: Iterable[MeasureLike]) -> tuple[str, ...]:
-    """The periods of several measures as the columns of one table, in time order."""
-    labels: dict[str, tuple[int, int]] = {}
-    for m in measures:
-        for label, _ in m.periods:
-            labels.setdefault(label, period_key(label) or (0, 0))
-    return tuple(sorted(labels, key=lambda label: labels[label]))
-
-
-def comparison_columns(measures: Iterable[MeasureLike]) -> tuple[str, ...]:
-    """The comparisons of several measures as columns, in the order first named."""
-    return tuple(dict.fromkeys(name for m in measures for name, _ in m.comparisons))
-
-
-def measure_row(m: MeasureLike, periods: Sequence[str], references: Sequence[str]) -> tuple[str, ...]:
-    """One measure's cells under the period and comparison columns ("" where it has no value)."""
-    own, other = dict(m.periods), dict(m.comparisons)
-    return tuple(number(own[p]) if p in own else "" for p in periods) + tuple(
-        number(other[r]) if r in other else "" for r in references
-    )
-
-
-def trend_sentence(m: MeasureLike, lang: str = "zh") -> str:
-    """The measure's trend in words (at least TREND_PERIODS periods), else ""."""
-    if len(m.periods) < TREND_PERIODS:
-        return ""
-    (first, a), (last, b) = m.periods[0], m.periods[-1]
-    values = "→".join(number(v) for _, v in m.periods)
-    if b > a:
-        zh, en = "上升", "rose"
-    elif b < a:
-        zh, en = "下降", "fell"
-    else:
-        zh, en = "持平", "held level"
-    unit = f" {m.unit}" if m.unit and lang == "en" and m.unit not in _TIGHT_UNITS else m.unit
-    return pick(lang, f"{m.measure} {first}–{last}: {values}{unit},{zh}",
-                f"{m.measure} {first}–{last}: {values}{unit}, {en}")  # fmt: skip
-
-
-def comparison_sentence(m: MeasureLike, lang: str = "zh") -> str:
-    """The latest value against each comparison in words, else "" (no comparison or no value)."""
-    if not m.comparisons or not m.periods:
-        return ""
-    label, value = m.periods[-1]
-    parts = []
-    for name, other in m.comparisons:
-        if value > other:
-            zh, en = "高于", "above"
-        elif value < other:
-            zh, en = "低于", "below"
-        else:
-            zh, en = "持平于", "level with"
-        parts.append(pick(lang, f"{zh}{name}({with_unit(other, m.unit, lang)})",
-                          f"{en} {name} ({with_unit(other, m.unit, lang)})"))  # fmt: skip
-    own = with_unit(value, m.unit, lang)
-    return pick(lang, f"{m.measure} {label}: {own},{'、'.join(parts)}", f"{m.measure} {label}: {own}, {'; '.join(parts)}")
+# --- cells of report tables (the layout itself is assistant.measure_layout) -------------------------
 
 
 def periods_text(m: MeasureLike) -> str:
