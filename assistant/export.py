@@ -61,11 +61,10 @@ def export_session(interview: Interview, path: Path, fmt: str | None = None, *, 
     """Write the session's report to `path` in the format its suffix (or `fmt`) names."""
     fmt = format_of(path, fmt)
     check_output(path, force=force)  # before the work of building the report
-    data = build_report_data(interview)
     if fmt == "json":
         payload: bytes = utf8(json.dumps(report_json(interview), ensure_ascii=False, indent=1) + "\n")
     else:
-        payload = WRITERS[fmt](data)
+        payload = WRITERS[fmt](build_report_data(interview))
     return write_output(path, payload, force=force)
 
 

@@ -602,17 +602,17 @@ class ClauseMatcher:
 def _candidate_words(normalized: str, segmenter: Segmenter) -> list[str]:
     """The text's whole words that can be shown: Chinese words of two or more
     characters and English words, in order of first appearance."""
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered, and a set's lookup: a 12k-character answer has thousands of words
     for piece in segmenter.cut(normalized):
         piece = piece.strip()
         if not piece or piece in out:
             continue
         if _HAN.search(piece):
             if len(piece) >= 2 and not piece.isdigit():
-                out.append(piece)
+                out[piece] = None
         elif re.fullmatch(r"[a-z][a-z0-9\-]+", piece):
-            out.append(piece)
-    return out
+            out[piece] = None
+    return list(out)
 
 
 def _features_of(word: str) -> list[str]:
