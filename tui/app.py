@@ -383,8 +383,8 @@ class ZhuoyueApp(App[None]):
         tabs.get_tab("scores").label = pick(lang, f"评分 {views.total:g}", f"Scores {views.total:g}")  # type: ignore[assignment]
         tabs.get_tab("detail").label = pick(lang, "详情", "Detail")  # type: ignore[assignment]
 
-    def _show_detail(self, detail: ClauseDetail) -> None:
-        if detail.node_id == self._detail_for:  # a later request has not taken its place
+    def _show_detail(self, detail: ClauseDetail | None) -> None:
+        if detail is not None and detail.node_id == self._detail_for:  # a later request has not taken its place
             self.query_one(DetailPanel).show(self.services.kb, detail)
 
     def show_detail(self, node_id: str) -> None:
@@ -393,7 +393,12 @@ class ZhuoyueApp(App[None]):
         if iv is None:
             return
         self._detail_for = node_id
-        self.engine_call(read_detail, iv, node_id, then=self._show_detail)
+
+        def read() -> ClauseDetail | None:
+            # holding ↓ in the tree asks for every clause passed; only the latest is worth reading
+            return read_detail(iv, node_id) if node_id == self._detail_for else None
+
+        self.engine_call(read, then=self._show_detail)
 
     def show_reply(self, done: Outcome) -> None:
         """Show one step: the reply and the next question in the chat, then the screen as it now stands."""
