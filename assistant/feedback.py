@@ -37,7 +37,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from assistant.i18n import pick
+from assistant.coverage import DIM_NAME
+from assistant.i18n import label, pick
 from assistant.scoring import bands
 
 if TYPE_CHECKING:
@@ -47,16 +48,6 @@ if TYPE_CHECKING:
 LADDER: dict[str, tuple[str, str, str, str]] = {
     "process": ("approach", "deployment", "learning", "integration"),
     "results": ("level", "trend", "comparison", "integration"),
-}
-#: Short names of the dimensions as assessors say them.
-DIMENSION_NAME: dict[str, tuple[str, str]] = {
-    "approach": ("方法", "approach"),
-    "deployment": ("展开", "deployment"),
-    "learning": ("学习", "learning"),
-    "integration": ("整合", "integration"),
-    "level": ("水平", "level"),
-    "trend": ("趋势", "trend"),
-    "comparison": ("对比", "comparison"),
 }
 #: Where "nearly every leaf" stops: one leaf in this many may fall short.
 NEARLY_ALL_SLACK = 10
@@ -350,22 +341,18 @@ def listing(kind: str, item_id: str, title: str, entries: Sequence[Feedback], la
                     f"{item_id} {title} has no {what.lower()} yet. Add one: {command} {item_id} TEXT")  # fmt: skip
     lines = [pick(lang, f"{item_id} {title} · {what}({len(entries)} 条)", f"{item_id} {title} · {what} ({len(entries)})")]
     for number, entry in enumerate(entries, start=1):
-        source = SOURCE_LABEL.get(entry.source)
-        label = pick(lang, *source) if source else entry.source
-        lines.append(f"{number:>3}. {entry.text}  [{label}]")
+        lines.append(f"{number:>3}. {entry.text}  [{source_name(entry.source, lang)}]")
     lines.append(pick(lang, f"修改:{command} {item_id} edit 序号 新内容 · 删除:{command} {item_id} drop 序号 · /undo 撤销",
                       f"Edit: {command} {item_id} edit N TEXT · drop: {command} {item_id} drop N · /undo takes it back"))  # fmt: skip
     return "\n".join(lines)
 
 
 def source_name(source: str, lang: str) -> str:
-    names = SOURCE_LABEL.get(source)
-    return pick(lang, *names) if names else source
+    return label(SOURCE_LABEL, source, lang)
 
 
 def _name(dimension: str, lang: str) -> str:
-    names = DIMENSION_NAME.get(dimension)
-    return pick(lang, *names) if names else dimension
+    return DIM_NAME["zh" if lang == "zh" else "en"].get(dimension, dimension)
 
 
 def _quote(text: str) -> str:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.conversation import owner_of
 from assistant.coverage import SYMBOL
 from assistant.enginehost import EngineHost
-from assistant.i18n import ordinal, pick
+from assistant.i18n import label, ordinal, pick
 from assistant.replies import CoverageChange, InterviewError, Reply
 from assistant.turns import BARE_NO_CHARS
 
@@ -88,13 +88,11 @@ class HistoryEntry:
 
 
 def source_name(source: str, lang: str) -> str:
-    names = SOURCE_NAMES.get(source)
-    return pick(lang, *names) if names else source
+    return label(SOURCE_NAMES, source, lang)
 
 
 def note_name(kind: str, lang: str) -> str:
-    names = NOTE_NAMES.get(kind)
-    return pick(lang, *names) if names else kind
+    return label(NOTE_NAMES, kind, lang)
 
 
 def when(created: float) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from assistant.coverage import DIM_NAME
 from assistant.enginehost import EngineHost
 from assistant.i18n import pick
 from assistant.measures import (
@@ -28,7 +29,8 @@ from assistant.replies import CoverageChange, InterviewError, Reply
 if TYPE_CHECKING:
     from knowledge.models import Node
 
-_DIMENSION_NAMES = {"level": ("水平", "level"), "trend": ("趋势", "trend"), "comparison": ("对比", "comparison")}
+#: What a results table can show, in the order the reply names them.
+_TABLE_DIMENSIONS = ("level", "trend", "comparison")
 
 
 class ResultsData(EngineHost):
@@ -172,9 +174,9 @@ class ResultsData(EngineHost):
     def _shows(self, found: dict[str, str]) -> str:
         if not found:
             return ""
-        parts = [pick(self.lang, f"{_DIMENSION_NAMES[d][0]}({quote})", f"{_DIMENSION_NAMES[d][1]} ({quote})")
-                 for d, quote in found.items()]  # fmt: skip
-        missing = [pick(self.lang, *_DIMENSION_NAMES[d]) for d in _DIMENSION_NAMES if d not in found]
+        names = DIM_NAME["zh" if self.lang == "zh" else "en"]
+        parts = [pick(self.lang, f"{names[d]}({quote})", f"{names[d]} ({quote})") for d, quote in found.items()]
+        missing = [names[d] for d in _TABLE_DIMENSIONS if d not in found]
         line = pick(self.lang, "这些表显示了:", "These tables show: ") + pick(self.lang, ";", "; ").join(parts)
         if missing:
             line += pick(self.lang, f"。还缺:{'、'.join(missing)}", f". Still missing: {', '.join(missing)}")
